@@ -1,0 +1,1 @@
+"""hybrid-burst Pulumi components, one component per module under ``components/<domain>/``."""

@@ -1,0 +1,70 @@
+"""Configuration errors that name the key, the bad value and the fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+PROJECT = "hybrid-burst"
+
+
+class ConfigError(ValueError):
+    """A stack configuration problem found before any resource is registered.
+
+    ``key`` is the full config path as written in ``stacks/Pulumi.<stack>.yaml``
+    (``hybrid-burst:network.compute.cidr``); ``problems`` lists every problem found, so one run shows them all.
+    """
+
+    def __init__(self, problems: list[tuple[str, Any, str]]) -> None:
+        self.problems = problems
+        lines = [f"invalid stack configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
+        for key, value, message in problems:
+            shown = _show(value)
+            lines.append(f"  - {key}: {message}" + (f" (got {shown})" if shown is not None else ""))
+        super().__init__("\n".join(lines))
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key, _, _ in self.problems]
+
+
+def _show(value: Any) -> str | None:
+    if value is _MISSING:
+        return None
+    try:
+        text = json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+_MISSING = object()
+
+
+def from_validation_error(section: str, err: ValidationError) -> ConfigError:
+    """Turn a pydantic error into a ConfigError whose keys use the YAML spelling (camelCase aliases)."""
+    problems: list[tuple[str, Any, str]] = []
+    for item in err.errors(include_url=False):
+        parts = [str(part) for part in item["loc"]]
+        message = item["msg"].removeprefix("Value error, ")
+        # Model-level validators point at a sub-key by starting their message with "@<sub.key>: ".
+        if message.startswith("@") and ": " in message:
+            sub, message = message[1:].split(": ", 1)
+            parts.extend(sub.split("."))
+        loc = ".".join(parts)
+        key = f"{PROJECT}:{section}" + (f".{loc}" if loc else "")
+        if item["type"] == "extra_forbidden":
+            message = (
+                "unknown key (a typo?); remove it or use one of the documented keys "
+                "listed in docs/configuration.md"
+            )
+        elif item["type"] == "missing":
+            message = "required key is missing; add it to the stack file"
+        value = _MISSING if item["type"] == "missing" else item.get("input", _MISSING)
+        for extra in parts[len(item["loc"]) :]:
+            # A model-level check named a sub-key: show that value, not the whole object.
+            value = value.get(extra, _MISSING) if isinstance(value, dict) else _MISSING
+        problems.append((key, value, message))
+    return ConfigError(problems)

@@ -1,0 +1,178 @@
+"""Least-privilege grant helpers: intent in, IAM statements scoped to exact ARNs out.
+
+Components never write policy JSON by hand: they ask for ``s3_read(bucket_arn, "raw/")`` or
+``kms_use(key_arn)`` and assemble the statements with ``policy_document``. Every helper refuses a wildcard
+resource (``"*"``) - an input that would need one must be made explicit by the caller through
+``unscoped_read_only``, which only admits read-only actions AWS does not allow to scope.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pulumi
+
+Statement = pulumi.Output[dict[str, Any]]
+
+_SID_RE = re.compile(r"[^A-Za-z0-9]")
+
+
+def _sid(text: str) -> str:
+    return _SID_RE.sub("", text.title())[:100]
+
+
+def _no_wildcard(arn: str) -> str:
+    if arn.strip() in {"*", ""} or arn.endswith(":*") and arn.count(":") <= 2:
+        raise ValueError(f"refusing a wildcard resource {arn!r}: grants are scoped to exact ARNs")
+    return arn
+
+
+def statement(
+    sid: str,
+    actions: Sequence[str],
+    resources: Sequence[pulumi.Input[str]],
+    *,
+    effect: str = "Allow",
+    conditions: pulumi.Input[dict[str, Any]] | None = None,
+) -> Statement:
+    """One statement on exact resources. ``resources`` may be Outputs (ARNs of resources in the stack)."""
+    if not actions:
+        raise ValueError("a statement needs at least one action")
+    for action in actions:
+        if action == "*" or action.endswith(":*"):
+            raise ValueError(f"refusing wildcard action {action!r}: name the actions the principal needs")
+
+    def build(args: list[Any]) -> dict[str, Any]:
+        res = [_no_wildcard(str(r)) for r in args[:-1]]
+        cond = args[-1]
+        stmt: dict[str, Any] = {
+            "Sid": _sid(sid),
+            "Effect": effect,
+            "Action": sorted(set(actions)),
+            "Resource": res[0] if len(res) == 1 else sorted(set(res)),
+        }
+        if cond:
+            stmt["Condition"] = cond
+        return stmt
+
+    return pulumi.Output.all(*resources, conditions).apply(build)
+
+
+def unscoped_read_only(sid: str, actions: Sequence[str]) -> Statement:
+    """Read-only actions that AWS only allows on ``"*"`` (for example ``ec2:DescribeInstances``).
+
+    Only ``Describe*``/``List*``/``Get*`` style actions are accepted here; anything else must be scoped.
+    """
+    for action in actions:
+        verb = action.split(":", 1)[1] if ":" in action else action
+        if not verb.startswith(("Describe", "List", "Get")) or "*" in action:
+            raise ValueError(f"{action!r} is not a read-only action that must be unscoped; scope it to ARNs")
+    return pulumi.Output.from_input(
+        {"Sid": _sid(sid), "Effect": "Allow", "Action": sorted(set(actions)), "Resource": "*"}
+    )
+
+
+def _prefix(prefix: str) -> str:
+    prefix = prefix.lstrip("/")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix
+
+
+def s3_read(bucket_arn: pulumi.Input[str], prefix: str = "", *, sid: str = "s3 read") -> list[Statement]:
+    """Read objects under ``prefix`` (whole bucket when empty) and list only that prefix."""
+    p = _prefix(prefix)
+    objects = pulumi.Output.concat(bucket_arn, "/", p, "*")
+    listing_condition = {"StringLike": {"s3:prefix": [f"{p}*"]}} if p else None
+    return [
+        statement(f"{sid} objects", ["s3:GetObject", "s3:GetObjectVersion"], [objects]),
+        statement(
+            f"{sid} list",
+            ["s3:ListBucket", "s3:GetBucketLocation"],
+            [bucket_arn],
+            conditions=listing_condition,
+        ),
+    ]
+
+
+def s3_write(
+    bucket_arn: pulumi.Input[str], prefix: str = "", *, delete: bool = False, sid: str = "s3 write"
+) -> list[Statement]:
+    """Write (and with ``delete``, delete) objects under ``prefix``; multipart uploads included."""
+    p = _prefix(prefix)
+    objects = pulumi.Output.concat(bucket_arn, "/", p, "*")
+    actions = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    if delete:
+        actions.append("s3:DeleteObject")
+    return [
+        statement(f"{sid} objects", actions, [objects]),
+        statement(
+            f"{sid} list",
+            ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"],
+            [bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{p}*"]}} if p else None,
+        ),
+    ]
+
+
+def kms_use(key_arns: Iterable[pulumi.Input[str]], *, decrypt_only: bool = False, sid: str = "kms use") -> Statement:
+    """Use customer-managed keys for envelope encryption (SSE-KMS, EBS, logs)."""
+    actions = ["kms:Decrypt", "kms:DescribeKey"]
+    if not decrypt_only:
+        actions += ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo"]
+    return statement(sid, actions, list(key_arns))
+
+
+def logs_write(log_group_arns: Iterable[pulumi.Input[str]], *, sid: str = "logs write") -> Statement:
+    """Create streams and put events in the given log groups (and only those)."""
+    streams = [pulumi.Output.concat(arn, ":log-stream:*") for arn in log_group_arns]
+    return statement(
+        sid,
+        ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        streams,
+    )
+
+
+def policy_document(statements: Iterable[Statement | list[Statement]]) -> pulumi.Output[str]:
+    """Assemble statements (or lists of them) into a policy document JSON string."""
+    flat: list[Statement] = []
+    for item in statements:
+        flat.extend(item if isinstance(item, list) else [item])
+    if not flat:
+        raise ValueError("a policy document needs at least one statement")
+
+    def render(stmts: list[dict[str, Any]]) -> str:
+        seen: dict[str, int] = {}
+        for stmt in stmts:
+            n = seen.get(stmt["Sid"], 0)
+            seen[stmt["Sid"]] = n + 1
+            if n:
+                stmt["Sid"] = f"{stmt['Sid']}{n + 1}"
+        return json.dumps({"Version": "2012-10-17", "Statement": stmts}, sort_keys=True)
+
+    return pulumi.Output.all(*flat).apply(render)
+
+
+def service_assume_role_policy(
+    services: Sequence[str], *, source_account: str | None = None, source_arn_like: str | None = None
+) -> str:
+    """A trust policy for AWS service principals, with the confused-deputy conditions AWS recommends
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)."""
+    stmt: dict[str, Any] = {
+        "Sid": "ServiceAssume",
+        "Effect": "Allow",
+        "Principal": {"Service": sorted(services) if len(services) > 1 else services[0]},
+        "Action": "sts:AssumeRole",
+    }
+    cond: dict[str, Any] = {}
+    if source_account:
+        cond["StringEquals"] = {"aws:SourceAccount": source_account}
+    if source_arn_like:
+        cond["ArnLike"] = {"aws:SourceArn": source_arn_like}
+    if cond:
+        stmt["Condition"] = cond
+    return json.dumps({"Version": "2012-10-17", "Statement": [stmt]}, sort_keys=True)

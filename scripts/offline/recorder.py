@@ -1,0 +1,423 @@
+"""Run the Pulumi program under mocks and record every resource registration.
+
+Why not the stock ``pulumi.runtime.set_mocks``/``MockMonitor`` (pulumi 3.272):
+- ``set_mocks`` creates and finishes a root Stack at once, so ``pulumi.export`` calls made later by the program
+  are lost; we run the program inside ``run_in_stack`` as the language host does.
+- ``MockMonitor`` deserializes inputs into SDK objects, which can hang when an input holds a resource reference;
+  we convert the wire ``Struct`` into plain JSON ourselves (resource references become URNs).
+- ``MockMonitor`` gives resources parented to the stack a ``pulumi:pulumi:Stack$`` type prefix in their URNs,
+  which the engine does not; we build URNs the way the engine does.
+- We record what the engine receives: type, name, camelCase inputs, parent, provider, dependencies, property
+  dependencies and options (protect, ignoreChanges, ...), plus the region of the explicit provider.
+
+What this cannot know, and says so in every plan: provider defaults (a property the program leaves unset shows
+as absent, not as the AWS default), and computed values (ids, ARNs, DNS names are realistic placeholders from
+``mock_outputs``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from google.protobuf import json_format, struct_pb2
+
+from . import mock_outputs
+
+ROOT = Path(__file__).resolve().parents[2]
+STACKS_DIR = ROOT / "stacks"
+PROJECT = "hybrid-burst"
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"
+_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+_ASSET = "c44067f5952c0a294b673a41bacd8c17"
+_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
+
+LIMITS = (
+    "Offline plan: resources were registered under Pulumi's mocks, not by the engine. It cannot know "
+    "provider defaults (a property left unset shows as absent, not as the value AWS would choose) or computed "
+    "values (ids, ARNs, DNS names and endpoints are realistic placeholders). Replacements, diffs against a "
+    "deployed stack and provider-side validation need `pulumi preview` with credentials."
+)
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """One ``RegisterResource`` call as the engine would see it (see RECORD_FORMAT.md)."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    id: str
+    parent: str | None
+    provider: str | None
+    region: str | None
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    options: dict[str, Any]
+    secret_paths: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def provider_urn(self) -> str | None:
+        return self.provider.rsplit("::", 1)[0] if self.provider else None
+
+
+@dataclass
+class Plan:
+    """Everything one run of the program registered, in registration order."""
+
+    stack: str
+    resources: list[RecordedResource]
+    outputs: dict[str, Any]
+    seconds: float = 0.0
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> RecordedResource:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(type_)]
+            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> RecordedResource:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise LookupError(urn)
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def descendants(self, parent: RecordedResource) -> list[RecordedResource]:
+        out: list[RecordedResource] = []
+        todo = [parent.urn]
+        while todo:
+            urn = todo.pop()
+            kids = [r for r in self.resources if r.parent == urn]
+            out.extend(kids)
+            todo.extend(k.urn for k in kids)
+        return out
+
+    def component_of(self, res: RecordedResource) -> RecordedResource | None:
+        """The nearest ancestor that is one of our components (type ``hybrid-burst:*``)."""
+        urn = res.parent
+        while urn:
+            anc = self.by_urn(urn)
+            if anc.type.startswith(f"{PROJECT}:"):
+                return anc
+            urn = anc.parent
+        return None
+
+    @property
+    def custom_resources(self) -> list[RecordedResource]:
+        return [r for r in self.resources if r.custom and not r.type.startswith("pulumi:providers:")]
+
+
+def plain(value: Any, secrets: set[str] | None = None, path: str = "") -> Any:
+    """Convert a ``Struct`` JSON value into plain JSON: unwrap secrets and outputs, resources -> URN."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET:
+            if secrets is not None:
+                secrets.add(path.split(".")[0] if path else path)
+            return plain(value.get("value"), secrets, path)
+        if sig == _RESOURCE:
+            return value.get("urn")
+        if sig == _OUTPUT:
+            if value.get("secret") and secrets is not None:
+                secrets.add(path.split(".")[0])
+            return plain(value["value"], secrets, path) if "value" in value else UNKNOWN
+        if sig in (_ASSET, _ARCHIVE):
+            kind = "asset" if sig == _ASSET else "archive"
+            return {kind: {k: v for k, v in value.items() if k != _SIG and k != "text"} or {"text": "..."}}
+        return {k: plain(v, secrets, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v, secrets, path) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def struct_to_plain(struct: struct_pb2.Struct) -> tuple[dict[str, Any], list[str]]:
+    secrets: set[str] = set()
+    raw = json_format.MessageToDict(struct)
+    return plain(raw, secrets), sorted(s for s in secrets if s)
+
+
+class RecordingMonitor:
+    """A resource monitor for ``pulumi.runtime`` that records registrations and answers like a mock engine."""
+
+    def __init__(self, stack: str, project: str = PROJECT) -> None:
+        from pulumi.runtime.mocks import MockMonitor, Mocks
+
+        self.stack = stack
+        self.project = project
+        self.records: list[RecordedResource] = []
+        self.stack_urn = ""
+        self.stack_outputs: dict[str, Any] = {}
+        self._provider_region: dict[str, str | None] = {}
+        self._types: dict[str, str] = {}
+
+        class _NoMocks(Mocks):
+            def call(self, args: Any) -> Any:
+                return {}, None
+
+            def new_resource(self, args: Any) -> Any:
+                return "", {}
+
+        # Only for the SDK feature probes (GetDeploymentInfo, SupportsFeature) and package registration.
+        self._base = MockMonitor(_NoMocks())
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        if parent and parent != self.stack_urn:
+            parent_type = parent.split("::")[2]
+            type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{self.stack}::{self.project}::{type_}::{name}"
+
+    def _region_of(self, provider_ref: str) -> str | None:
+        if not provider_ref:
+            return None
+        return self._provider_region.get(provider_ref.rsplit("::", 1)[0])
+
+    # -- the ResourceMonitor service ---------------------------------------------------------------------
+    def SupportsFeature(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        return self._base.SupportsFeature(request)
+
+    def GetDeploymentInfo(self, request: Any) -> Any:  # noqa: N802
+        return self._base.GetDeploymentInfo(request)
+
+    def RegisterPackage(self, request: Any) -> Any:  # noqa: N802
+        return self._base.RegisterPackage(request)
+
+    def RegisterStackTransform(self, request: Any) -> Any:  # noqa: N802
+        return self._base.RegisterStackTransform(request)
+
+    def RegisterStackInvokeTransform(self, request: Any) -> Any:  # noqa: N802
+        return self._base.RegisterStackInvokeTransform(request)
+
+    def RegisterResourceHook(self, request: Any) -> Any:  # noqa: N802
+        return self._base.RegisterResourceHook(request)
+
+    def RegisterErrorHook(self, request: Any) -> Any:  # noqa: N802
+        return self._base.RegisterErrorHook(request)
+
+    def SignalAndWaitForShutdown(self, request: Any) -> Any:  # noqa: N802
+        return self._base.SignalAndWaitForShutdown(request)
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802
+        from pulumi.runtime import rpc
+        from pulumi.runtime.proto import resource_pb2
+        from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+        _ensure_event_loop()
+        args, _ = struct_to_plain(request.args)
+        fn = mock_outputs.INVOKES.get(request.tok)
+        if fn is None:
+            raise NotImplementedError(
+                f"the offline plan has no mock answer for invoke {request.tok}; add one to "
+                "scripts/offline/mock_outputs.py INVOKES (or build the value in the program)"
+            )
+        region = self._region_of(request.provider) or "us-east-1"
+        ret = _sync_await(rpc.serialize_properties(fn(args, region), {}))
+        return resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret})
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802
+        raise NotImplementedError(
+            f"the program reads an existing resource ({request.type} {request.name}); the offline plan cannot "
+            "look it up - pass its attributes through stack config instead"
+        )
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802
+        from pulumi.runtime import rpc
+        from pulumi.runtime.proto import resource_pb2
+        from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+
+        _ensure_event_loop()
+        inputs, secret_paths = struct_to_plain(request.object)
+        region: str | None
+        if request.type.startswith("pulumi:providers:"):
+            region = inputs.get("region") if isinstance(inputs.get("region"), str) else None
+            self._provider_region[urn] = region
+        else:
+            region = self._region_of(request.provider)
+
+        if request.custom:
+            rid, state = mock_outputs.outputs_for(request.type, request.name, urn, inputs, region)
+        else:
+            rid, state = "", {}
+        if request.type.startswith("pulumi:providers:"):
+            rid = f"{self.stack}-{request.name}-provider"
+
+        prop_deps = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
+        options = {
+            "protect": bool(request.protect) if request.HasField("protect") else False,
+            "retainOnDelete": bool(request.retainOnDelete) if request.HasField("retainOnDelete") else False,
+            "ignoreChanges": list(request.ignoreChanges),
+            "replaceOnChanges": list(request.replaceOnChanges),
+            "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "customTimeouts": json_format.MessageToDict(request.customTimeouts)
+            if request.HasField("customTimeouts")
+            else {},
+        }
+        record = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            custom=bool(request.custom),
+            id=rid,
+            parent=request.parent or None,
+            provider=request.provider or None,
+            region=region,
+            inputs=inputs,
+            outputs={**state, "id": rid} if request.custom else {},
+            dependencies=list(request.dependencies),
+            property_dependencies=prop_deps,
+            options=options,
+            secret_paths=secret_paths,
+        )
+        self.records.append(record)
+        obj = _sync_await(rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=rid, object=obj)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+        from google.protobuf import empty_pb2
+
+        if request.urn == self.stack_urn:
+            outputs, _ = struct_to_plain(request.outputs)
+            self.stack_outputs = outputs
+        return empty_pb2.Empty()
+
+
+class _Engine:
+    """The engine service the SDK logs to; warnings and errors are kept for the plan report."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str]] = []
+
+    def Log(self, request: Any) -> None:  # noqa: N802
+        from pulumi.runtime.proto import engine_pb2
+
+        level = {engine_pb2.WARNING: "warning", engine_pb2.ERROR: "error"}.get(request.severity)
+        if level:
+            self.messages.append((level, request.message))
+
+
+def stack_file(stack: str) -> Path:
+    return STACKS_DIR / f"Pulumi.{stack}.yaml"
+
+
+def available_stacks() -> list[str]:
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+
+
+def read_stack_config(stack: str) -> dict[str, Any]:
+    """The ``config:`` mapping of ``stacks/Pulumi.<stack>.yaml``."""
+    path = stack_file(stack)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no stack file {path.relative_to(ROOT)}; known stacks: {', '.join(available_stacks())}"
+        )
+    doc = yaml.safe_load(path.read_text()) or {}
+    config = doc.get("config") or {}
+    if not isinstance(config, dict):
+        raise ValueError(f"{path.relative_to(ROOT)}: 'config' must be a mapping")
+    return config
+
+
+def _as_pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:
+    """Pulumi hands config to programs as strings; objects and lists as JSON text."""
+    out: dict[str, str] = {}
+    for key, value in config.items():
+        if isinstance(value, str):
+            out[key] = value
+        elif isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        else:
+            out[key] = json.dumps(value)
+    return out
+
+
+def record(
+    program: Callable[[], Any] | None = None,
+    *,
+    stack: str = "dev",
+    config: Mapping[str, Any] | None = None,
+    preview: bool = False,
+) -> Plan:
+    """Run ``program`` (default: the project's ``__main__.py``) under the recording monitor.
+
+    ``config`` defaults to the stack file's ``config:`` mapping. Exceptions raised by the program propagate
+    (a ``ConfigError`` before any resource leaves ``Plan.resources`` empty).
+    """
+    import pulumi
+    from pulumi.runtime import settings as rt_settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.mocks import MockSettings
+    from pulumi.runtime.stack import run_in_stack
+    from pulumi.runtime.sync_await import _sync_await
+
+    cfg = read_stack_config(stack) if config is None else dict(config)
+    monitor = RecordingMonitor(stack)
+    engine = _Engine()
+    from google.protobuf import empty_pb2
+
+    features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
+    rt_settings.ROOT.set(None)
+    rt_settings.configure(
+        MockSettings(
+            monitor=monitor,
+            monitor_features=features,
+            engine=engine,
+            project=PROJECT,
+            stack=stack,
+            dry_run=preview,
+            organization="organization",
+            root_directory=str(ROOT),
+            callbacks=None,
+        )
+    )
+    set_all_config(_as_pulumi_config(cfg), [])
+    pulumi.runtime.settings.SETTINGS.outputs.clear() if hasattr(
+        pulumi.runtime.settings.SETTINGS, "outputs"
+    ) else None
+
+    def run() -> None:
+        if program is None:
+            runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        else:
+            program()
+
+    logging.getLogger("pulumi").setLevel(logging.ERROR)
+    start = time.perf_counter()
+    try:
+        _sync_await(run_in_stack(run))
+    finally:
+        rt_settings.ROOT.set(None)
+        set_all_config({}, [])
+    seconds = time.perf_counter() - start
+    return Plan(stack=stack, resources=monitor.records, outputs=monitor.stack_outputs, seconds=seconds)
