@@ -1,0 +1,5 @@
+"""Entry point: the CLI runs ``python -u -m pulumi.policy <engine-address> .`` here, which runs this file."""
+
+from hybrid_burst_guardrails.pack import serve
+
+serve()

@@ -1,0 +1,25 @@
+"""Spot-diversification family: EMR fleets and EKS node groups that survive Spot reclaims."""
+
+from hybrid_burst_guardrails.core.rule import Rule
+
+from . import (
+    eks_spot_nodegroup_diversification,
+    emr_cluster_multiple_subnets,
+    emr_fleet_allocation_strategy,
+    emr_fleet_spot_diversification,
+    emr_fleet_spot_timeout,
+    emr_primary_fleet_on_demand,
+    emr_spot_instance_group,
+)
+
+RULES: tuple[Rule, ...] = (
+    emr_fleet_spot_diversification.RULE,
+    emr_fleet_allocation_strategy.RULE,
+    emr_fleet_spot_timeout.RULE,
+    emr_cluster_multiple_subnets.RULE,
+    emr_primary_fleet_on_demand.RULE,
+    eks_spot_nodegroup_diversification.RULE,
+    emr_spot_instance_group.RULE,
+)
+
+__all__ = ["RULES"]
