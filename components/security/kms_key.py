@@ -68,6 +68,10 @@ class KmsKeyArgs:
     """Waiting period before a scheduled deletion. Default: 30 days (the maximum)."""
     protect: bool = False
     """Protect the key from deletion by Pulumi and retain it when removed from the program. Default: off."""
+    user_via_services: Sequence[str] = ()
+    """Restrict the ``user_role_arns`` statement to requests made through these services
+    (``kms:ViaService``, e.g. ``s3.us-east-1.amazonaws.com``). Default: no restriction (the roles may also call
+    KMS directly)."""
 
 
 class KmsKey(pulumi.ComponentResource):
@@ -83,6 +87,7 @@ class KmsKey(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KmsKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:security:KmsKey", name, None, opts)
+        self.validate(args)
         stateful = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect)
         policy = pulumi.Output.all(args.account_id, *args.user_role_arns).apply(
             lambda vals: json.dumps(self.key_policy(args, str(vals[0]), list(vals[1:])), sort_keys=True)
@@ -109,6 +114,21 @@ class KmsKey(pulumi.ComponentResource):
         self.register_outputs({"key_arn": self.key_arn, "key_id": self.key_id, "alias_name": self.alias_name})
 
     @staticmethod
+    def validate(args: KmsKeyArgs) -> None:
+        """Only the account-root administration statement may hold ``kms:*``; everyone else names actions."""
+        if not args.purpose or not all(c.isalnum() or c in "-_" for c in args.purpose):
+            raise ValueError(f"KmsKeyArgs.purpose {args.purpose!r}: use letters, digits, '-' or '_' (alias part)")
+        for grant in args.service_grants:
+            for action in grant.actions:
+                if "*" in action:
+                    raise ValueError(
+                        f"ServiceKeyGrant for {grant.service}: wildcard action {action!r}; name the key actions "
+                        "the service needs (only the account root administers the key with kms:*)"
+                    )
+            if "*" in grant.service:
+                raise ValueError(f"ServiceKeyGrant: wildcard service principal {grant.service!r}")
+
+    @staticmethod
     def key_policy(args: KmsKeyArgs, account_id: str, role_arns: list[str]) -> dict[str, Any]:
         statements: list[dict[str, Any]] = [
             {
@@ -122,15 +142,17 @@ class KmsKey(pulumi.ComponentResource):
             }
         ]
         if role_arns:
-            statements.append(
-                {
-                    "Sid": "RolesUseKey",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": sorted(role_arns) if len(role_arns) > 1 else role_arns[0]},
-                    "Action": list(ENCRYPT_DECRYPT),
-                    "Resource": "*",
-                }
-            )
+            roles_stmt: dict[str, Any] = {
+                "Sid": "RolesUseKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": sorted(role_arns) if len(role_arns) > 1 else role_arns[0]},
+                "Action": list(ENCRYPT_DECRYPT),
+                "Resource": "*",
+            }
+            if args.user_via_services:
+                # https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+                roles_stmt["Condition"] = {"StringEquals": {"kms:ViaService": sorted(args.user_via_services)}}
+            statements.append(roles_stmt)
         for i, grant in enumerate(args.service_grants):
             stmt: dict[str, Any] = {
                 "Sid": f"ServiceUse{i}",

@@ -1,0 +1,546 @@
+"""LakeGovernance: Lake Formation settings, S3 location registration, LF-tags and grants down to columns, and
+the EMR runtime role whose Spark/Trino sessions Lake Formation governs.
+
+Principals are config symbols (see ``components/config/lake.py``): ``emr-runtime`` is created here (or brought
+with ``emr_runtime_role_arn``), ``create: true`` principals are roles created here, ``arn`` principals exist
+already, and ``lateBound`` principals (the EMR on EKS job role) are created later in the program and get their
+configured grants through ``bind_principal(symbol, arn)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.config.lake import (
+    DEPLOYER,
+    EMR_RUNTIME,
+    DatabaseConfig,
+    GrantConfig,
+    LocationGrantConfig,
+    PrincipalConfig,
+    TagGrantConfig,
+)
+from components.lake.storage_zones import ZoneBucket
+from components.security import grants
+
+EMR_SESSION_TAG = "Amazon EMR"
+"""The session-tag value EMR sets (``LakeFormationAuthorizedCaller``) when it assumes a runtime role for a Lake
+Formation-governed job; Lake Formation must list it in ``authorizedSessionTagValueList``
+(https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html)."""
+
+GLUE_READ = (
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetTableVersions",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+)
+GLUE_WRITE = (
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:BatchUpdatePartition",
+    "glue:DeletePartition",
+    "glue:BatchDeletePartition",
+)
+_WRITE_PERMISSIONS = frozenset({"CREATE_TABLE", "ALTER", "DROP", "INSERT", "DELETE"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class LakeGovernanceArgs:
+    region: str
+    """Region of the provider in ``opts`` (catalog ARNs). Required."""
+    account_id: pulumi.Input[str]
+    """The account (catalog id, trust policies). Required."""
+    admins: Sequence[str]
+    """Lake Formation admins: IAM role/user ARNs or ``deployer`` (the identity running Pulumi, resolved with
+    ``getSessionContext``). Required; at least one (only admins can grant)."""
+    registered_buckets: Mapping[str, ZoneBucket]
+    """Zone -> bucket registered as a Lake Formation data location (raw, curated). Required."""
+    catalog_kms_key_arn: pulumi.Input[str]
+    """Catalog key: principals reading the encrypted catalog need it. Required."""
+    database_names: Mapping[str, pulumi.Input[str]]
+    """Database name -> the created database's name output (orders grants after the databases). Required."""
+    table_names: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """``<db>.<table>`` -> created table name output. Default: none."""
+    databases: Sequence[DatabaseConfig] = ()
+    """The catalog as configured (schemas and LF-tags, for validation and tag assignment). Default: none."""
+    lf_tags: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """LF-tag keys and values. Default: none."""
+    principals: Mapping[str, PrincipalConfig] = field(default_factory=dict)
+    """Grantee symbols. Default: none besides ``emr-runtime``."""
+    grants: Sequence[GrantConfig] = ()
+    tag_grants: Sequence[TagGrantConfig] = ()
+    location_grants: Sequence[LocationGrantConfig] = ()
+    emr_runtime_role_arn: pulumi.Input[str] | None = None
+    """Bring your own EMR runtime role. Default: one is created, trusted by the EMR instance roles under
+    ``emr_instance_role_path``."""
+    emr_instance_role_path: str | None = None
+    """IAM path of the EMR EC2 instance roles allowed to assume the runtime role.
+    Default: ``/hybrid-burst/<stack>/emr-instance/``."""
+    emr_integration: bool = True
+    """Let EMR filter Lake Formation data (external data filtering for this account, session tag
+    ``Amazon EMR``). Default: on."""
+
+
+def _principal_assume_root_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Trust the account: only IAM principals whose own policies allow ``sts:AssumeRole`` on the role can."""
+    return pulumi.Output.from_input(account_id).apply(
+        lambda a: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AccountPrincipalsAssume",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{a}:root"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            sort_keys=True,
+        )
+    )
+
+
+def emr_runtime_trust_policy(account_id: str, instance_role_path: str) -> dict[str, Any]:
+    """EMR instance roles (by IAM path) may assume the runtime role, set the source identity, and tag the
+    session only with the Lake Formation authorized-caller tag EMR uses."""
+    instance_roles = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{account_id}:role{instance_role_path}*"}}
+    root = {"AWS": f"arn:aws:iam::{account_id}:root"}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EmrInstanceRolesAssume",
+                "Effect": "Allow",
+                "Principal": root,
+                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+                "Condition": instance_roles,
+            },
+            {
+                "Sid": "EmrTagsLakeFormationSession",
+                "Effect": "Allow",
+                "Principal": root,
+                "Action": "sts:TagSession",
+                "Condition": {
+                    **instance_roles,
+                    "StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": EMR_SESSION_TAG},
+                },
+            },
+        ],
+    }
+
+
+class LakeGovernance(pulumi.ComponentResource):
+    """Lake Formation governs the lake: default ``IAMAllowedPrincipals`` grants cleared, locations registered with
+    a dedicated role, LF-tags assigned, and every configured grant made (named, column-level, tag-based and
+    data-location)."""
+
+    emr_runtime_role_arn: pulumi.Output[str]
+    emr_runtime_role_name: pulumi.Output[str] | None
+    """None when the runtime role was brought (``emr_runtime_role_arn``)."""
+    emr_instance_role_path: str
+    registration_role_arn: pulumi.Output[str]
+    data_lake_settings_id: pulumi.Output[str]
+    principal_arns: dict[str, pulumi.Output[str]]
+    """Symbol -> ARN of every principal known at construction (late-bound ones appear once bound)."""
+    lf_tag_keys: list[str]
+
+    def __init__(self, name: str, args: LakeGovernanceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("hybrid-burst:lake:LakeGovernance", name, None, opts)
+        if not args.admins:
+            raise ValueError("LakeGovernanceArgs.admins is empty; list 'deployer' or an admin role ARN")
+        self._name = name
+        self._args = args
+        self._grant_count = 0
+        self._bound: set[str] = set()
+        child = pulumi.ResourceOptions(parent=self)
+        self._dbs = {d.name: d for d in args.databases}
+
+        # --- administrators and defaults ------------------------------------------------------------------
+        admins: list[pulumi.Input[str]] = []
+        for admin in args.admins:
+            if admin == DEPLOYER:
+                caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+                # The role behind an assumed-role session (Lake Formation takes IAM role ARNs, not sessions).
+                admins.append(
+                    aws.iam.get_session_context_output(
+                        arn=caller.arn, opts=pulumi.InvokeOutputOptions(parent=self)
+                    ).issuer_arn
+                )
+            else:
+                admins.append(admin)
+        settings = aws.lakeformation.DataLakeSettings(
+            f"{name}-settings",
+            admins=admins,
+            # Empty lists clear the IAMAllowedPrincipals "Super" default on new databases and tables, so Lake
+            # Formation permissions, not IAM alone, govern access
+            # (https://docs.aws.amazon.com/lake-formation/latest/dg/change-settings.html).
+            create_database_default_permissions=[],
+            create_table_default_permissions=[],
+            allow_external_data_filtering=args.emr_integration,
+            external_data_filtering_allow_lists=[args.account_id] if args.emr_integration else None,
+            authorized_session_tag_value_lists=[EMR_SESSION_TAG] if args.emr_integration else None,
+            opts=child,
+        )
+        self.data_lake_settings_id = settings.id
+        self._settings = settings
+        after_settings = pulumi.ResourceOptions(parent=self, depends_on=[settings])
+
+        # --- registration of the data zones ---------------------------------------------------------------
+        registration_role = aws.iam.Role(
+            f"{name}-registration",
+            description="Lake Formation data access role for the registered lake zones",
+            # https://docs.aws.amazon.com/lake-formation/latest/dg/registration-role.html
+            assume_role_policy=grants.service_assume_role_policy(["lakeformation.amazonaws.com"]),
+            opts=child,
+        )
+        statements = [bucket.grant_read_write(delete=True) for bucket in args.registered_buckets.values()]
+        registration_policy = aws.iam.RolePolicy(
+            f"{name}-registration-access",
+            role=registration_role.id,
+            policy=grants.policy_document(statements),
+            opts=child,
+        )
+        self.registration_role_arn = registration_role.arn
+        self._registrations: dict[str, aws.lakeformation.Resource] = {}
+        for zone, bucket in args.registered_buckets.items():
+            self._registrations[zone] = aws.lakeformation.Resource(
+                f"{name}-register-{zone}",
+                arn=bucket.bucket_arn,
+                role_arn=registration_role.arn,
+                hybrid_access_enabled=False,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[settings, registration_policy]),
+            )
+
+        # --- LF-tags and their assignment -----------------------------------------------------------------
+        self._tags: dict[str, aws.lakeformation.LfTag] = {}
+        for key, values in args.lf_tags.items():
+            self._tags[key] = aws.lakeformation.LfTag(
+                f"{name}-tag-{key}", key=key, values=list(values), opts=after_settings
+            )
+        self.lf_tag_keys = list(self._tags)
+        self._assign_tags(name, args)
+
+        self._make_principals(name, args)
+
+        # --- grants ---------------------------------------------------------------------------------------
+        for sym, arn in self.principal_arns.items():
+            self._configured_grants(sym, arn)
+
+        self.register_outputs(
+            {
+                "emr_runtime_role_arn": self.emr_runtime_role_arn,
+                "registration_role_arn": self.registration_role_arn,
+                "data_lake_settings_id": self.data_lake_settings_id,
+                "principal_arns": self.principal_arns,
+            }
+        )
+
+    def _make_principals(self, name: str, args: LakeGovernanceArgs) -> None:
+        """The EMR runtime role (created or brought) and the ``create``/``arn`` principals of the config."""
+        child = pulumi.ResourceOptions(parent=self)
+        default_path = f"/hybrid-burst/{pulumi.get_stack()}/emr-instance/"
+        self.emr_instance_role_path = args.emr_instance_role_path or default_path
+        if not (self.emr_instance_role_path.startswith("/") and self.emr_instance_role_path.endswith("/")):
+            raise ValueError("LakeGovernanceArgs.emr_instance_role_path must start and end with '/'")
+        self.principal_arns = {}
+        if args.emr_runtime_role_arn is not None:
+            self.emr_runtime_role_arn = pulumi.Output.from_input(args.emr_runtime_role_arn)
+            self.emr_runtime_role_name = None
+        else:
+            runtime = aws.iam.Role(
+                f"{name}-emr-runtime",
+                description="EMR runtime role: Spark/Trino sessions governed by Lake Formation",
+                assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+                    lambda a: json.dumps(emr_runtime_trust_policy(a, self.emr_instance_role_path), sort_keys=True)
+                ),
+                opts=child,
+            )
+            aws.iam.RolePolicy(
+                f"{name}-emr-runtime-catalog",
+                role=runtime.id,
+                policy=grants.policy_document(self.principal_statements(EMR_RUNTIME)),
+                opts=child,
+            )
+            self.emr_runtime_role_arn = runtime.arn
+            self.emr_runtime_role_name = runtime.name
+        self.principal_arns[EMR_RUNTIME] = self.emr_runtime_role_arn
+        for sym, principal in args.principals.items():
+            if principal.arn is not None:
+                self.principal_arns[sym] = pulumi.Output.from_input(principal.arn)
+            elif principal.create:
+                role = aws.iam.Role(
+                    f"{name}-{sym}",
+                    description=f"Lake principal '{sym}' (grants from hybrid-burst:lake)",
+                    assume_role_policy=_principal_assume_root_policy(args.account_id),
+                    opts=child,
+                )
+                aws.iam.RolePolicy(
+                    f"{name}-{sym}-catalog",
+                    role=role.id,
+                    policy=grants.policy_document(self.principal_statements(sym)),
+                    opts=child,
+                )
+                self.principal_arns[sym] = role.arn
+
+
+    # ------------------------------------------------------------------------------------------------------
+    @property
+    def unbound_principals(self) -> list[str]:
+        """Late-bound symbols with configured grants that nobody has bound yet (their grants do not exist)."""
+        return sorted(s for s, p in self._args.principals.items() if p.late_bound and s not in self._bound)
+
+    def bind_principal(self, symbol: str, arn: pulumi.Input[str]) -> None:
+        """Make the configured grants for a late-bound principal (e.g. the EMR on EKS job role, created by the
+        EKS section after the lake)."""
+        principal = self._args.principals.get(symbol)
+        if principal is None or not principal.late_bound:
+            late = sorted(s for s, p in self._args.principals.items() if p.late_bound)
+            raise ValueError(f"bind_principal: {symbol!r} is not a late-bound principal; late-bound: {late}")
+        if symbol in self._bound:
+            raise ValueError(f"bind_principal: {symbol!r} is already bound")
+        self._bound.add(symbol)
+        self.principal_arns[symbol] = pulumi.Output.from_input(arn)
+        self._configured_grants(symbol, arn)
+
+    def principal_statements(self, symbol: str) -> list[grants.Statement]:
+        """IAM statements a principal needs besides its Lake Formation grants: Lake Formation credential vending,
+        Glue catalog calls on the databases it is granted (Lake Formation still decides which tables and
+        columns it sees), and the catalog key. Attach them to a late-bound principal's role."""
+        dbs_read: set[str] = set()
+        dbs_write: set[str] = set()
+        for g in self._args.grants:
+            if g.principal == symbol:
+                dbs_read.add(g.database)
+                if _WRITE_PERMISSIONS & set(g.permissions):
+                    dbs_write.add(g.database)
+        for tg in self._args.tag_grants:
+            if tg.principal == symbol:
+                for db in self._args.databases:
+                    if _db_may_match(db, tg.expression):
+                        dbs_read.add(db.name)
+                        if _WRITE_PERMISSIONS & set(tg.permissions):
+                            dbs_write.add(db.name)
+        stmts = [grants.unscoped_read_only("lake formation data access", ["lakeformation:GetDataAccess"])]
+        if dbs_read:
+            stmts.append(grants.statement("glue catalog read", GLUE_READ, self._glue_resources(sorted(dbs_read))))
+            stmts.append(grants.kms_use([self._args.catalog_kms_key_arn], decrypt_only=not dbs_write,
+                                        sid="catalog key"))
+        if dbs_write:
+            stmts.append(grants.statement("glue catalog write", GLUE_WRITE, self._glue_resources(sorted(dbs_write))))
+        return stmts
+
+    def emr_runtime_assume_statements(self) -> list[grants.Statement]:
+        """For the EMR instance role's own policy: assume the runtime role, set source identity, tag the session."""
+        return [
+            grants.statement(
+                "assume emr runtime role",
+                ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+                [self.emr_runtime_role_arn],
+            )
+        ]
+
+    def grant_select(
+        self,
+        principal_arn: pulumi.Input[str],
+        database: str,
+        table: str,
+        *,
+        columns: Sequence[str] | None = None,
+        excluded_columns: Sequence[str] | None = None,
+        resource_name: str | None = None,
+    ) -> aws.lakeformation.Permissions:
+        """SELECT on a table, on only ``columns`` or on all but ``excluded_columns`` (e.g. the PII columns)."""
+        return self._grant(
+            principal_arn,
+            database,
+            table,
+            ["SELECT"],
+            columns=columns,
+            excluded_columns=excluded_columns,
+            resource_name=resource_name,
+        )
+
+    # ------------------------------------------------------------------------------------------------------
+    def _glue_resources(self, databases: list[str]) -> list[pulumi.Input[str]]:
+        base = pulumi.Output.concat("arn:aws:glue:", self._args.region, ":", self._args.account_id, ":")
+        out: list[pulumi.Input[str]] = [pulumi.Output.concat(base, "catalog")]
+        for db in databases:
+            out.append(pulumi.Output.concat(base, "database/", db))
+            out.append(pulumi.Output.concat(base, "table/", db, "/*"))
+        return out
+
+    def _db_name(self, database: str) -> pulumi.Input[str]:
+        if database not in self._args.database_names:
+            raise ValueError(
+                f"unknown database {database!r}; known: {sorted(self._args.database_names)} "
+                "(hybrid-burst:lake.databases)"
+            )
+        return self._args.database_names[database]
+
+    def _table_name(self, database: str, table: str) -> pulumi.Input[str]:
+        db = self._dbs.get(database)
+        if db is None or db.table(table) is None:
+            raise ValueError(f"unknown table {database}.{table}; define it under hybrid-burst:lake.databases")
+        return self._args.table_names.get(f"{database}.{table}", table)
+
+    def _grant(
+        self,
+        principal_arn: pulumi.Input[str],
+        database: str,
+        table: str | None,
+        permissions: Sequence[str],
+        *,
+        columns: Sequence[str] | None = None,
+        excluded_columns: Sequence[str] | None = None,
+        resource_name: str | None = None,
+    ) -> aws.lakeformation.Permissions:
+        self._grant_count += 1
+        rname = resource_name or f"{self._name}-grant-{self._grant_count}"
+        db_name = self._db_name(database)
+        opts = pulumi.ResourceOptions(parent=self, depends_on=[self._settings])
+        if table is None:
+            return aws.lakeformation.Permissions(
+                rname,
+                principal=principal_arn,
+                permissions=list(permissions),
+                database=aws.lakeformation.PermissionsDatabaseArgs(name=db_name),
+                opts=opts,
+            )
+        table_name = self._table_name(database, table)
+        if columns is None and excluded_columns is None:
+            return aws.lakeformation.Permissions(
+                rname,
+                principal=principal_arn,
+                permissions=list(permissions),
+                table=aws.lakeformation.PermissionsTableArgs(database_name=db_name, name=table_name),
+                opts=opts,
+            )
+        if columns is not None and excluded_columns is not None:
+            raise ValueError("grant: give columns or excluded_columns, not both")
+        schema = self._dbs[database].table(table)
+        assert schema is not None
+        unknown = [c for c in (columns or excluded_columns or []) if c not in schema.column_names()]
+        if unknown:
+            raise ValueError(f"grant: {unknown} not in {database}.{table} ({schema.column_names()})")
+        if set(permissions) - {"SELECT"}:
+            raise ValueError("grant: column-level grants admit SELECT only (Lake Formation)")
+        return aws.lakeformation.Permissions(
+            rname,
+            principal=principal_arn,
+            permissions=list(permissions),
+            table_with_columns=aws.lakeformation.PermissionsTableWithColumnsArgs(
+                database_name=db_name,
+                name=table_name,
+                column_names=list(columns) if columns is not None else None,
+                # Lake Formation's "all columns except": a column wildcard with exclusions.
+                excluded_column_names=list(excluded_columns) if excluded_columns is not None else None,
+                wildcard=True if excluded_columns is not None else None,
+            ),
+            opts=opts,
+        )
+
+    def _configured_grants(self, symbol: str, arn: pulumi.Input[str]) -> None:
+        name = self._name
+        for i, g in enumerate(self._args.grants):
+            if g.principal == symbol:
+                self._grant(arn, g.database, g.table, g.permissions, columns=g.columns,
+                            excluded_columns=g.excluded_columns, resource_name=f"{name}-{symbol}-grant-{i}")
+        for i, tg in enumerate(self._args.tag_grants):
+            if tg.principal != symbol:
+                continue
+            missing = [k for k in tg.expression if k not in self._tags]
+            if missing:
+                raise ValueError(f"tag grant {i}: LF-tag(s) {missing} are not defined (hybrid-burst:lake.lfTags)")
+            aws.lakeformation.Permissions(
+                f"{name}-{symbol}-tags-{i}",
+                principal=arn,
+                permissions=list(tg.permissions),
+                lf_tag_policy=aws.lakeformation.PermissionsLfTagPolicyArgs(
+                    resource_type=tg.resource_type,
+                    expressions=[
+                        aws.lakeformation.PermissionsLfTagPolicyExpressionArgs(key=k, values=list(v))
+                        for k, v in tg.expression.items()
+                    ],
+                ),
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[self._settings, *(self._tags[k] for k in tg.expression)]
+                ),
+            )
+        for lg in self._args.location_grants:
+            if lg.principal != symbol:
+                continue
+            if lg.zone not in self._registrations:
+                raise ValueError(f"location grant: zone {lg.zone!r} is not registered ({sorted(self._registrations)})")
+            aws.lakeformation.Permissions(
+                f"{name}-{symbol}-location-{lg.zone}",
+                principal=arn,
+                permissions=["DATA_LOCATION_ACCESS"],
+                data_location=aws.lakeformation.PermissionsDataLocationArgs(
+                    arn=self._args.registered_buckets[lg.zone].bucket_arn
+                ),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self._settings, self._registrations[lg.zone]]),
+            )
+
+    def _assign_tags(self, name: str, args: LakeGovernanceArgs) -> None:
+        for db in args.databases:
+            db_name = self._db_name(db.name)
+            if db.lf_tags:
+                aws.lakeformation.ResourceLfTags(
+                    f"{name}-tags-{db.name}",
+                    database=aws.lakeformation.ResourceLfTagsDatabaseArgs(name=db_name),
+                    lf_tags=[aws.lakeformation.ResourceLfTagsLfTagArgs(key=k, value=v) for k, v in db.lf_tags.items()],
+                    opts=self._tag_opts(db.lf_tags),
+                )
+            for table in db.tables:
+                table_name = self._table_name(db.name, table.name)
+                if table.lf_tags:
+                    aws.lakeformation.ResourceLfTags(
+                        f"{name}-tags-{db.name}-{table.name}",
+                        table=aws.lakeformation.ResourceLfTagsTableArgs(database_name=db_name, name=table_name),
+                        lf_tags=[
+                            aws.lakeformation.ResourceLfTagsLfTagArgs(key=k, value=v) for k, v in table.lf_tags.items()
+                        ],
+                        opts=self._tag_opts(table.lf_tags),
+                    )
+                # Columns with the same overriding tags share one assignment.
+                groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+                for col in table.columns:
+                    if col.lf_tags:
+                        groups.setdefault(tuple(sorted(col.lf_tags.items())), []).append(col.name)
+                for j, (tags, cols) in enumerate(groups.items()):
+                    aws.lakeformation.ResourceLfTags(
+                        f"{name}-tags-{db.name}-{table.name}-columns-{j}",
+                        table_with_columns=aws.lakeformation.ResourceLfTagsTableWithColumnsArgs(
+                            database_name=db_name, name=table_name, column_names=cols
+                        ),
+                        lf_tags=[aws.lakeformation.ResourceLfTagsLfTagArgs(key=k, value=v) for k, v in tags],
+                        opts=self._tag_opts(dict(tags)),
+                    )
+
+    def _tag_opts(self, tags: Mapping[str, str]) -> pulumi.ResourceOptions:
+        missing = [k for k in tags if k not in self._tags]
+        if missing:
+            raise ValueError(f"LF-tag(s) {missing} are not defined (hybrid-burst:lake.lfTags)")
+        return pulumi.ResourceOptions(parent=self, depends_on=[self._settings, *(self._tags[k] for k in tags)])
+
+
+def _db_may_match(db: DatabaseConfig, expression: Mapping[str, Sequence[str]]) -> bool:
+    """Could a table of ``db`` match the tag expression (its own tags, or tables/columns overriding them)?"""
+    layers = [db.lf_tags] + [{**db.lf_tags, **t.lf_tags} for t in db.tables]
+    layers += [{**db.lf_tags, **t.lf_tags, **c.lf_tags} for t in db.tables for c in t.columns]
+    return any(all(layer.get(k) in v for k, v in expression.items()) for layer in layers)

@@ -1,0 +1,98 @@
+"""``hybrid-burst:lake``: presets load, and bad grants/catalog/admins are rejected naming the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.config import ConfigError, deep_merge, load_stack_config
+from components.config.lake import PRESETS, LakeConfig
+
+BASE: dict[str, Any] = {
+    "hybrid-burst:environment": "dev",
+    "hybrid-burst:network": {"onprem": {"cidr": "10.10.0.0/16"}, "compute": {"cidr": "10.20.0.0/16"}},
+}
+
+
+def _lake(lake: dict[str, Any]) -> ConfigError:
+    with pytest.raises(ConfigError) as err:
+        load_stack_config({**BASE, "hybrid-burst:lake": lake}, stack="dev")
+    return err.value
+
+
+def _grant(**kw: Any) -> dict[str, Any]:
+    return {"grants": [{"principal": "analysts", "database": "demo", "permissions": ["SELECT"], **kw}]}
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_presets_validate(env: str) -> None:
+    lake = LakeConfig.model_validate(PRESETS[env])
+    assert {d.name for d in lake.databases} >= {"tpcds", "demo"}
+    assert lake.admins
+
+
+def test_dev_loads_with_its_stack_file() -> None:
+    cfg = load_stack_config(BASE, stack="dev")
+    assert cfg.lake.force_destroy is True
+    assert cfg.lake.database("demo").table("customers") is not None
+
+
+def test_grant_to_unknown_table_names_the_key() -> None:
+    err = _lake(_grant(table="orders"))
+    assert err.keys == ["hybrid-burst:lake.grants.0.table"]
+    assert "'orders' is not a table of database 'demo'" in str(err)
+
+
+def test_grant_on_column_not_in_schema_names_the_key() -> None:
+    err = _lake(_grant(table="customers", excludedColumns=["email", "ssn"]))
+    assert err.keys == ["hybrid-burst:lake.grants.0.excludedColumns.1"]
+    assert "'ssn' is not a column of demo.customers" in str(err)
+
+
+def test_grant_to_unknown_database_and_principal() -> None:
+    assert _lake(_grant(database="sales", permissions=["DESCRIBE"])).keys == ["hybrid-burst:lake.grants.0.database"]
+    err = _lake({"grants": [{"principal": "interns", "database": "demo", "permissions": ["DESCRIBE"]}]})
+    assert err.keys == ["hybrid-burst:lake.grants.0.principal"]
+
+
+def test_column_grants_admit_select_only() -> None:
+    err = _lake(_grant(table="customers", columns=["email"], permissions=["INSERT"]))
+    assert err.keys == ["hybrid-burst:lake.grants.0.permissions"]
+
+
+def test_empty_admins_rejected_where_required() -> None:
+    err = _lake({"admins": [], "requireAdmins": True})
+    assert err.keys == ["hybrid-burst:lake.admins"]
+    assert "requires Lake Formation administrators" in str(err)
+
+
+def test_prod_preset_rejects_empty_admins() -> None:
+    with pytest.raises(ValueError, match="@admins: is empty"):
+        LakeConfig.model_validate(deep_merge(PRESETS["prod"], {"admins": []}))
+
+
+def test_admin_must_be_iam_principal_not_session() -> None:
+    err = _lake({"admins": ["arn:aws:sts::123456789012:assumed-role/Admin/me"]})
+    assert err.keys == ["hybrid-burst:lake.admins"]
+
+
+def test_tags_and_tag_grants_must_use_defined_values() -> None:
+    err = _lake({"tagGrants": [{"principal": "analysts", "expression": {"sensitivity": ["secret"]},
+                                "permissions": ["SELECT"]}]})
+    assert err.keys == ["hybrid-burst:lake.tagGrants.0.expression.sensitivity"]
+
+
+def test_standard_ia_transition_needs_30_days() -> None:
+    err = _lake({"lifecycle": {"rawTransitionStorageClass": "STANDARD_IA", "rawTransitionDays": 7}})
+    assert err.keys == ["hybrid-burst:lake.lifecycle.rawTransitionDays"]
+
+
+def test_principal_needs_exactly_one_source() -> None:
+    err = _lake({"principals": {"analysts": {"create": True, "lateBound": True}}})
+    assert err.keys == ["hybrid-burst:lake.principals.analysts.arn"]
+
+
+def test_emr_runtime_is_built_in() -> None:
+    err = _lake({"principals": {"analysts": {"create": True}, "emr-runtime": {"create": True}}})
+    assert err.keys == ["hybrid-burst:lake.principals.emr-runtime"]
