@@ -1,0 +1,202 @@
+"""Pure builders of EMR configuration classifications (the ``Configurations`` JSON of RunJobFlow).
+
+Nothing here touches Pulumi: every function takes plain values and returns plain JSON-able data, so the
+classification content is unit-tested directly and the component only serialises it.
+
+Classification names used here and where they are documented (Amazon EMR Release Guide):
+- ``trino-config`` (config.properties), ``trino-connector-hive``, ``trino-node``, ``trino-log``: "Trino
+  considerations" - https://docs.aws.amazon.com/emr/latest/ReleaseGuide/Trino-considerations.html
+- ``trino-exchange-manager`` (etc/exchange-manager.properties, EMR 6.9.0+; HDFS is the default spool):
+  https://docs.aws.amazon.com/emr/latest/ReleaseGuide/trino-ft.html
+- ``presto-config``, ``presto-connector-hive``: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/presto-configure.html
+- ``core-site``, ``hdfs-site``, ``hive-site``, ``spark-defaults``:
+  https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-configure-apps.html
+
+EMR has no classification for a catalog with a custom name (the ``trino-connector-*`` classifications map to the
+connector files EMR ships, e.g. ``hive.properties``), so the ``onprem`` catalog is rendered here as a properties
+file, uploaded to S3 by the cluster component and installed by the Alluxio bootstrap script - exactly the file
+the Alluxio tutorial shows at ``/etc/presto/conf/catalog/onprem.properties``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from components.config.emr_cluster import EmrClusterSettings
+
+Classification = dict[str, Any]
+
+# Ports the peering security group opens (components/network/cross_region_peering.py DEFAULT_PEER_PORTS); the
+# on-prem cluster pins its daemons to them so a changed Hadoop default cannot silently break the link.
+NAMENODE_PORT = 8020
+DATANODE_PORT = 9866
+METASTORE_PORT = 9083
+
+ALLUXIO_CORE_SITE = "/etc/alluxio-client/core-site.xml"
+"""Hadoop config file the bootstrap writes for the engines: ``hdfs://`` of the on-prem NameNode goes through
+Alluxio (``alluxio.hadoop.ShimFileSystem``, Alluxio's "transparent URI")."""
+
+
+def classification(
+    name: str,
+    properties: Mapping[str, str] | None = None,
+    configurations: Sequence[Classification] = (),
+) -> Classification:
+    """One EMR configuration object (``Classification``/``Properties``/``Configurations``)."""
+    if not name or name != name.strip():
+        raise ValueError(f"bad classification name {name!r}")
+    out: Classification = {"Classification": name, "Properties": {k: str(v) for k, v in (properties or {}).items()}}
+    if configurations:
+        out["Configurations"] = list(configurations)
+    return out
+
+
+def endpoint_names(zone: str) -> dict[str, str]:
+    """The stable DNS names of the on-prem endpoints (records of the private zone, see ``OnpremEndpoints``)."""
+    return {"namenode": f"namenode.{zone}", "metastore": f"metastore.{zone}"}
+
+
+def onprem_applications() -> list[str]:
+    """The on-prem proxy runs Hadoop (HDFS, YARN) and Hive with its metastore on the primary node."""
+    return ["Hadoop", "Hive"]
+
+
+def burst_applications(settings: EmrClusterSettings) -> list[str]:
+    """Hadoop (HDFS for the exchange and Alluxio's HDFS client), Spark and the chosen SQL engine."""
+    engine = "Trino" if settings.engine == "trino" else "Presto"
+    return ["Hadoop", "Spark", engine]
+
+
+def onprem_configurations() -> list[Classification]:
+    """The on-prem proxy: HDFS and the Hive metastore listen on every interface on the ports the peering admits.
+
+    The Hive metastore runs on the primary node with EMR's default local database (the proxy stands in for an
+    on-prem Hadoop lake; a production on-prem lake brings its own metastore).
+    """
+    return [
+        classification(
+            "hdfs-site",
+            {
+                # Listen on all interfaces: the burst VPC reaches the NameNode over the peering link.
+                "dfs.namenode.rpc-bind-host": "0.0.0.0",  # noqa: S104 - reachable only through the peering SG
+                "dfs.datanode.address": f"0.0.0.0:{DATANODE_PORT}",
+            },
+        ),
+        classification("hive-site", {"hive.metastore.port": str(METASTORE_PORT)}),
+    ]
+
+
+def trino_config(settings: EmrClusterSettings) -> dict[str, str]:
+    """``trino-config`` (config.properties): fault-tolerant execution tuned for Spot task nodes (AWS big-data
+    blog "Run fault tolerant and cost-optimized Trino on EMR Spot", seed 002 lines 80-100)."""
+    t = settings.trino
+    return {
+        "retry-policy": t.retry_policy,
+        "exchange.compression-enabled": "true" if t.exchange_compression else "false",
+        "query.low-memory-killer.delay": t.low_memory_killer_delay,
+        "query.remote-task.max-error-duration": t.remote_task_max_error_duration,
+        # Graceful shutdown: EMR's Trino drains a worker on the 2-minute Spot interruption notice; the grace
+        # period bounds how long a draining worker keeps running tasks.
+        "shutdown.grace-period": t.shutdown_grace_period,
+    }
+
+
+def trino_exchange_manager(settings: EmrClusterSettings, *, exchange_bucket: str | None, region: str) -> dict[str, str]:
+    """``trino-exchange-manager`` (exchange-manager.properties; EMR sets ``exchange-manager.name=filesystem``)."""
+    t = settings.trino
+    if t.exchange == "hdfs":
+        return {"exchange.use-local-hdfs": "true", "exchange.base-directories": f"/{t.exchange_prefix}"}
+    if not exchange_bucket:
+        raise ValueError("the S3 exchange needs the exchange bucket name (trino.exchange is s3)")
+    return {
+        "exchange.use-local-hdfs": "false",
+        # The bucket encrypts with its default SSE-KMS key; the instance role holds the grant.
+        "exchange.base-directories": f"s3://{exchange_bucket}/{t.exchange_prefix}",
+        "exchange.s3.region": region,
+    }
+
+
+def burst_configurations(
+    settings: EmrClusterSettings, *, exchange_bucket: str | None, region: str
+) -> list[Classification]:
+    """Every classification of the burst cluster for the configured engine."""
+    core_site = classification(
+        "core-site",
+        {
+            # alluxio:// paths for Spark and Hadoop jobs (the client jar is linked in by the bootstrap).
+            "fs.alluxio.impl": "alluxio.hadoop.FileSystem",
+            "fs.AbstractFileSystem.alluxio.impl": "alluxio.hadoop.AlluxioFileSystem",
+        },
+    )
+    spark = classification(
+        "spark-defaults",
+        {
+            # Executors on Spot task nodes: move shuffle and cached blocks off a node told to decommission.
+            "spark.decommission.enabled": "true",
+            "spark.storage.decommission.enabled": "true",
+            "spark.storage.decommission.shuffleBlocks.enabled": "true",
+        },
+    )
+    if settings.engine == "presto":
+        presto = classification(
+            "presto-config",
+            {
+                "query.remote-task.max-error-duration": settings.trino.remote_task_max_error_duration,
+                "shutdown.grace-period": settings.trino.shutdown_grace_period,
+            },
+        )
+        return [core_site, spark, presto]
+    return [
+        core_site,
+        spark,
+        classification("trino-config", trino_config(settings)),
+        classification(
+            "trino-exchange-manager",
+            trino_exchange_manager(settings, exchange_bucket=exchange_bucket, region=region),
+        ),
+    ]
+
+
+def onprem_catalog_properties(settings: EmrClusterSettings, *, zone: str) -> dict[str, str]:
+    """The ``onprem`` catalog: the Hive connector on the on-prem metastore; reads go through Alluxio.
+
+    ``hive.config.resources`` points at the Hadoop config the bootstrap writes, which maps the on-prem
+    NameNode's ``hdfs://`` URIs (the table locations the metastore returns) onto Alluxio, so on-prem tables
+    work without redefinition.
+    """
+    names = endpoint_names(zone)
+    connector = "hive" if settings.engine == "trino" else "hive-hadoop2"
+    return {
+        "connector.name": connector,
+        "hive.metastore.uri": f"thrift://{names['metastore']}:{METASTORE_PORT}",
+        "hive.config.resources": ALLUXIO_CORE_SITE,
+        # The proxy lake is read-only from the burst side.
+        "hive.non-managed-table-writes-enabled": "false",
+    }
+
+
+def render_properties(props: Mapping[str, str]) -> str:
+    """A Java properties file, keys sorted (stable content, stable S3 object hash)."""
+    for key, value in props.items():
+        if "\n" in key or "\n" in value or "=" in key:
+            raise ValueError(f"property {key!r} cannot be rendered on one line")
+    return "".join(f"{k}={props[k]}\n" for k in sorted(props))
+
+
+def merge(base: Sequence[Classification], extra: Sequence[Classification]) -> list[Classification]:
+    """Append extra classifications; a classification named twice has its properties merged (extra wins),
+    because EMR rejects a configuration list that repeats a classification."""
+    out: dict[str, Classification] = {}
+    for item in [*base, *extra]:
+        name = item["Classification"]
+        if name in out:
+            merged = dict(out[name])
+            merged["Properties"] = {**out[name].get("Properties", {}), **item.get("Properties", {})}
+            nested = [*out[name].get("Configurations", []), *item.get("Configurations", [])]
+            if nested:
+                merged["Configurations"] = nested
+            out[name] = merged
+        else:
+            out[name] = dict(item)
+    return list(out.values())

@@ -1,0 +1,456 @@
+"""EmrCluster: one EMR-on-EC2 cluster on instance fleets, private, encrypted, least privilege.
+
+What it creates (children named ``<name>-<role>``):
+- ``EmrRoles`` (service role on AmazonEMRServicePolicy_v2 + scoped instance profile) and, unless one is brought,
+  an ``EmrSecurityConfiguration`` (at-rest + in-transit encryption, IMDSv2, Lake Formation fields);
+- three EMR-managed security groups (primary, core/task, service access) tagged
+  ``for-use-with-amazon-emr-managed-policies=true`` - the v2 service policy acts only on tagged groups;
+- the bootstrap scripts and artifact files, uploaded to the artifacts bucket under a content hash;
+- the cluster (primary + core fleets from the fleet builder, every private subnet for AZ flexibility, logs to
+  the encrypted logs bucket, auto-termination, step concurrency, termination protection as configured);
+- the task fleet as an ``aws.emr.InstanceFleet`` and an ``aws.emr.ManagedScalingPolicy``.
+
+Managed scaling changes the fleets' target capacities; without ``ignore_changes`` the next ``pulumi up`` would
+try to set them back (task fleet) or even replace the cluster (core fleet): hashicorp/terraform-provider-aws#36492
+and #19931. The property paths are the engine's camelCase names
+(``coreInstanceFleet.targetOnDemandCapacity``; the Python SDK only translates top-level snake_case names,
+pulumi/runtime/resource.py ``_translate_ignore_changes``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.network.regional_network import EMR_MANAGED_TAG
+from components.security import grants
+
+from .configurations import merge
+from .fleet_builder import ClusterFleets
+from .roles import EmrRoles, EmrRolesArgs, s3_object_read
+from .security_configuration import EmrSecurityConfiguration, EmrSecurityConfigurationArgs
+
+BOOTSTRAP_DIR = Path(__file__).resolve().parent / "bootstrap"
+ARTIFACT_PREFIX = "emr"
+
+# Paths (engine spelling) that managed scaling owns once the cluster runs.
+CORE_FLEET_SCALED_PATHS = ("coreInstanceFleet.targetOnDemandCapacity", "coreInstanceFleet.targetSpotCapacity")
+TASK_FLEET_SCALED_PATHS = ("targetOnDemandCapacity", "targetSpotCapacity")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Artifact:
+    """A file the cluster reads from S3 (bootstrap script, catalog file), stored under its content hash so a
+    changed file is a new object (bootstrap actions also run on nodes added later: they must not drift)."""
+
+    name: str
+    content: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.content.encode()).hexdigest()[:12]
+
+    def key(self, cluster: str) -> str:
+        return f"{ARTIFACT_PREFIX}/{cluster}/{self.digest}/{self.name}"
+
+    @staticmethod
+    def from_file(path: Path) -> Artifact:
+        return Artifact(name=path.name, content=path.read_text())
+
+
+@dataclass(frozen=True, kw_only=True)
+class BootstrapScript:
+    """A bootstrap action whose script is one of our artifacts."""
+
+    artifact: Artifact
+    args: Sequence[pulumi.Input[str]] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagedScalingLimits:
+    minimum_units: int
+    maximum_units: int
+    maximum_on_demand_units: int
+    maximum_core_units: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmrClusterArgs:
+    region: str
+    """Region of the provider in ``opts`` (service-role trust, certificate DNS suffix). Required."""
+    account_id: pulumi.Input[str]
+    """Account id (trust-policy conditions). Required."""
+    release_label: str
+    """EMR release, e.g. ``emr-7.5.0``. Required."""
+    applications: Sequence[str]
+    """EMR applications (``Hadoop``, ``Hive``, ``Spark``, ``Trino``...). Required."""
+    fleets: ClusterFleets
+    """Primary/core/task fleets as planned by ``fleet_builder.plan_cluster_fleets``. Required."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the subnets (for the EMR-managed security groups). Required."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets; EMR picks the AZ with capacity among them at launch. Required (at least one)."""
+    logs_bucket_name: pulumi.Input[str]
+    """KMS-encrypted bucket for EMR logs (``s3://<bucket>/emr/<name>/``). Required."""
+    logs_kms_key_arn: pulumi.Input[str]
+    """Key EMR encrypts pushed logs with (``log_encryption_kms_key_id``). Required."""
+    artifacts_bucket_name: pulumi.Input[str]
+    """Bucket for bootstrap scripts and artifact files (same region: nodes reach it through the S3 gateway
+    endpoint). Required."""
+    instance_statements: Sequence[grants.Statement | list[grants.Statement]]
+    """Bucket/prefix grants of the nodes (logs write, artifacts read, data zones). Required."""
+    instance_kms_key_arns: Sequence[pulumi.Input[str]] = ()
+    """Keys the nodes use beyond those named below. Default: none."""
+    configurations: pulumi.Input[Sequence[Mapping[str, Any]]] = ()
+    """Configuration classifications (``configurations.py`` builders). Default: none."""
+    extra_configurations: Sequence[Mapping[str, Any]] = ()
+    """More classifications (e.g. from observability); merged by classification name. Default: none."""
+    bootstrap_scripts: Sequence[BootstrapScript] = ()
+    """Our bootstrap scripts (uploaded, then run in order). Default: none."""
+    extra_bootstrap_actions: Sequence[aws.emr.ClusterBootstrapActionArgs] = ()
+    """Bootstrap actions of other components (e.g. the CloudWatch agent), run after ours. Default: none."""
+    artifacts: Sequence[Artifact] = ()
+    """Other files the nodes read (e.g. the ``onprem`` catalog file). Default: none."""
+    additional_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Extra security groups on primary and core/task nodes (e.g. the peering access group). Default: none."""
+    idle_timeout_seconds: int | None = None
+    """Auto-termination after this much idle time (60-604800). Default: none (runs until terminated)."""
+    step_concurrency_level: int = 1
+    """Concurrent steps (1-256). Default: 1."""
+    termination_protection: bool = False
+    """EMR termination protection. Default: off (prod turns it on through its preset)."""
+    managed_scaling: ManagedScalingLimits | None = None
+    """EMR managed scaling limits in fleet units. Default: none (fixed size)."""
+    protect: bool = False
+    """Pulumi ``protect`` on the cluster (e.g. the on-prem proxy holding HDFS data). Default: off."""
+    # -- security configuration (create or bring your own) -----------------------------------------------------
+    security_configuration_name: pulumi.Input[str] | None = None
+    """Bring your own security configuration. Default: one is created from the fields below."""
+    s3_kms_key_arn: pulumi.Input[str] | None = None
+    """SSE-KMS key for EMRFS writes. Required when the security configuration is created."""
+    local_disk_kms_key_arn: pulumi.Input[str] | None = None
+    """Local-disk and EBS encryption key. Required when the security configuration is created."""
+    certificate_zip_s3_uri: pulumi.Input[str] | None = None
+    """User-supplied TLS PEM zip. Default: a self-signed certificate is generated into the artifacts bucket."""
+    artifacts_kms_key_arn: pulumi.Input[str] | None = None
+    """Key of the artifacts bucket: uploaded artifacts and the generated certificate are written with it and the
+    nodes may decrypt with it. Default: the bucket's default encryption (grant the key through
+    ``instance_statements``)."""
+    certificate_validity_days: int = 365
+    """Validity of a generated certificate. Default: 365 days."""
+    lake_formation: bool = False
+    """Lake Formation authorization fields in the security configuration. Default: off."""
+    service_role_arn: pulumi.Input[str] | None = None
+    """Bring your own EMR service role. Default: created (AmazonEMRServicePolicy_v2)."""
+    instance_role_path: str = "/"
+    """IAM path of the created instance role (e.g. the path the Lake Formation runtime role trusts).
+    Default: ``/``."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Service-required tags only (everything else comes from the provider's default_tags). Default: none."""
+
+
+class EmrCluster(pulumi.ComponentResource):
+    """An EMR cluster on instance fleets with its roles, security configuration and security groups."""
+
+    cluster_id: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
+    master_private_dns: pulumi.Output[str]
+    service_role_arn: pulumi.Output[str]
+    instance_role_arn: pulumi.Output[str]
+    instance_role_name: pulumi.Output[str]
+    instance_profile_arn: pulumi.Output[str]
+    security_configuration_name: pulumi.Output[str]
+    master_security_group_id: pulumi.Output[str]
+    slave_security_group_id: pulumi.Output[str]
+    task_fleet_id: pulumi.Output[str] | None
+    log_uri: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EmrClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("hybrid-burst:emr:EmrCluster", name, None, opts)
+        _validate(args)
+        child = pulumi.ResourceOptions(parent=self)
+
+        # -- security configuration ------------------------------------------------------------------------
+        statements: list[grants.Statement | list[grants.Statement]] = list(args.instance_statements)
+        kms_keys: list[pulumi.Input[str]] = list(args.instance_kms_key_arns)
+        if args.security_configuration_name is not None:
+            security_configuration_name = pulumi.Output.from_input(args.security_configuration_name)
+        else:
+            assert args.s3_kms_key_arn is not None
+            assert args.local_disk_kms_key_arn is not None
+            sec = EmrSecurityConfiguration(
+                f"{name}-sec",
+                EmrSecurityConfigurationArgs(
+                    region=args.region,
+                    s3_kms_key_arn=args.s3_kms_key_arn,
+                    local_disk_kms_key_arn=args.local_disk_kms_key_arn,
+                    certificate_zip_s3_uri=args.certificate_zip_s3_uri,
+                    certificate_bucket_name=args.artifacts_bucket_name if args.certificate_zip_s3_uri is None else None,
+                    certificate_kms_key_arn=args.artifacts_kms_key_arn,
+                    validity_days=args.certificate_validity_days,
+                    lake_formation=args.lake_formation,
+                ),
+                opts=child,
+            )
+            security_configuration_name = sec.security_configuration_name
+            statements.append(s3_object_read(sec.certificate_bucket, sec.certificate_key, sid="tls certificates"))
+            kms_keys += [args.s3_kms_key_arn, args.local_disk_kms_key_arn]
+        if args.artifacts_kms_key_arn is not None:
+            kms_keys.append(args.artifacts_kms_key_arn)
+        kms_keys.append(args.logs_kms_key_arn)
+
+        # -- artifacts (bootstrap scripts, files) ----------------------------------------------------------
+        uploads = [
+            aws.s3.BucketObjectv2(
+                f"{name}-artifact-{artifact.name}",
+                bucket=args.artifacts_bucket_name,
+                key=artifact.key(name),
+                content=artifact.content,
+                content_type="text/x-shellscript" if artifact.name.endswith(".sh") else "text/plain",
+                server_side_encryption="aws:kms" if args.artifacts_kms_key_arn is not None else None,
+                kms_key_id=args.artifacts_kms_key_arn,
+                opts=child,
+            )
+            for artifact in [*(s.artifact for s in args.bootstrap_scripts), *args.artifacts]
+        ]
+        actions = [
+            aws.emr.ClusterBootstrapActionArgs(
+                name=script.artifact.name.removesuffix(".sh"),
+                path=pulumi.Output.concat("s3://", obj.bucket, "/", obj.key),
+                args=list(script.args),
+            )
+            for script, obj in zip(args.bootstrap_scripts, uploads, strict=False)
+        ]
+        actions.extend(args.extra_bootstrap_actions)
+        if uploads:
+            statements.append(
+                grants.statement(
+                    "cluster artifacts",
+                    ["s3:GetObject"],
+                    [pulumi.Output.concat("arn:aws:s3:::", obj.bucket, "/", obj.key) for obj in uploads],
+                )
+            )
+
+        # -- roles -----------------------------------------------------------------------------------------
+        roles = EmrRoles(
+            f"{name}-roles",
+            EmrRolesArgs(
+                account_id=args.account_id,
+                region=args.region,
+                instance_statements=statements,
+                instance_kms_key_arns=kms_keys,
+                local_disk_kms_key_arn=args.local_disk_kms_key_arn,
+                service_role_arn=args.service_role_arn,
+                instance_role_path=args.instance_role_path,
+            ),
+            opts=child,
+        )
+
+        groups, rules = _security_groups(name, args, child)
+
+        extra_groups: pulumi.Input[str] | None = (
+            pulumi.Output.all(*args.additional_security_group_ids).apply(",".join)
+            if args.additional_security_group_ids
+            else None
+        )
+
+        # -- the cluster -----------------------------------------------------------------------------------
+        log_uri = pulumi.Output.concat("s3://", args.logs_bucket_name, f"/{ARTIFACT_PREFIX}/{name}/")
+        extra = list(args.extra_configurations)
+        configurations_json = pulumi.Output.from_input(args.configurations).apply(
+            lambda base: json.dumps(merge([dict(c) for c in base], [dict(c) for c in extra]), sort_keys=True)
+        )
+        cluster = aws.emr.Cluster(
+            f"{name}-cluster",
+            name=f"hybrid-burst-{pulumi.get_stack()}-{name}",
+            release_label=args.release_label,
+            applications=list(args.applications),
+            configurations_json=configurations_json,
+            service_role=roles.service_role_arn,
+            security_configuration=security_configuration_name,
+            log_uri=log_uri,
+            log_encryption_kms_key_id=args.logs_kms_key_arn,
+            ec2_attributes=aws.emr.ClusterEc2AttributesArgs(
+                subnet_ids=list(args.subnet_ids),
+                instance_profile=roles.instance_profile_arn,
+                emr_managed_master_security_group=groups["primary"].id,
+                emr_managed_slave_security_group=groups["core"].id,
+                service_access_security_group=groups["service-access"].id,
+                additional_master_security_groups=extra_groups,
+                additional_slave_security_groups=extra_groups,
+            ),
+            master_instance_fleet=args.fleets.primary.master_args(),
+            core_instance_fleet=args.fleets.core.core_args(),
+            bootstrap_actions=actions or None,
+            step_concurrency_level=args.step_concurrency_level,
+            auto_termination_policy=(
+                aws.emr.ClusterAutoTerminationPolicyArgs(idle_timeout=args.idle_timeout_seconds)
+                if args.idle_timeout_seconds is not None
+                else None
+            ),
+            termination_protection=args.termination_protection,
+            keep_job_flow_alive_when_no_steps=True,
+            unhealthy_node_replacement=True,
+            scale_down_behavior="TERMINATE_AT_TASK_COMPLETION",
+            tags=dict(args.tags) or None,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                # The roles' policies and the service-access rules must exist before EMR validates them.
+                depends_on=[roles, *rules],
+                ignore_changes=list(CORE_FLEET_SCALED_PATHS) if args.managed_scaling else None,
+            ),
+        )
+
+        task_fleet_id: pulumi.Output[str] | None = None
+        if args.fleets.task is not None:
+            task = aws.emr.InstanceFleet(
+                f"{name}-task",
+                cluster_id=cluster.id,
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=list(TASK_FLEET_SCALED_PATHS)),
+                **args.fleets.task.instance_fleet_kwargs(),
+            )
+            task_fleet_id = task.id
+
+        if args.managed_scaling is not None:
+            limits = args.managed_scaling
+            aws.emr.ManagedScalingPolicy(
+                f"{name}-scaling",
+                cluster_id=cluster.id,
+                compute_limits=[
+                    aws.emr.ManagedScalingPolicyComputeLimitArgs(
+                        unit_type="InstanceFleetUnits",
+                        minimum_capacity_units=limits.minimum_units,
+                        maximum_capacity_units=limits.maximum_units,
+                        maximum_ondemand_capacity_units=limits.maximum_on_demand_units,
+                        maximum_core_capacity_units=limits.maximum_core_units,
+                    )
+                ],
+                opts=child,
+            )
+
+        self.cluster_id = cluster.id
+        self.cluster_arn = cluster.arn
+        # For a cluster in a private subnet EMR returns the private DNS name here (see onprem_endpoints.py).
+        self.master_private_dns = cluster.master_public_dns
+        self.service_role_arn = roles.service_role_arn
+        self.instance_role_arn = roles.instance_role_arn
+        self.instance_role_name = roles.instance_role_name
+        self.instance_profile_arn = roles.instance_profile_arn
+        self.security_configuration_name = security_configuration_name
+        self.master_security_group_id = groups["primary"].id
+        self.slave_security_group_id = groups["core"].id
+        self.task_fleet_id = task_fleet_id
+        self.log_uri = log_uri
+        self.register_outputs(
+            {
+                "cluster_id": self.cluster_id,
+                "cluster_arn": self.cluster_arn,
+                "master_private_dns": self.master_private_dns,
+                "service_role_arn": self.service_role_arn,
+                "instance_role_arn": self.instance_role_arn,
+                "instance_role_name": self.instance_role_name,
+                "security_configuration_name": self.security_configuration_name,
+                "task_fleet_id": self.task_fleet_id,
+                "log_uri": self.log_uri,
+            }
+        )
+
+
+def _security_groups(
+    name: str, args: EmrClusterArgs, child: pulumi.ResourceOptions
+) -> tuple[dict[str, aws.ec2.SecurityGroup], list[pulumi.Resource]]:
+    """The EMR-managed security groups (primary, core/task, service access) and the rules EMR expects us to
+    create; EMR adds the intra-cluster rules itself."""
+    groups = {
+        role: aws.ec2.SecurityGroup(
+            f"{name}-{role}",
+            vpc_id=args.vpc_id,
+            description=f"EMR-managed security group ({role}) of {name}",
+            # EMR adds rules that reference the other cluster groups; revoke them on delete so the groups
+            # can be deleted (otherwise the cross-references block deletion).
+            revoke_rules_on_delete=True,
+            tags={"Name": f"{name}-{role}", **EMR_MANAGED_TAG},
+            opts=child,
+        )
+        for role in ("primary", "core", "service-access")
+    }
+    # Outbound: S3 through the gateway endpoint (no fixed CIDR), interface endpoints, the peered VPC and, where
+    # the VPC has one, the NAT. EMR's default managed groups allow all outbound traffic too; no inbound rule from
+    # outside the cluster exists, and EMR block public access is on.
+    rules: list[pulumi.Resource] = [
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-{role}-egress",
+            security_group_id=groups[role].id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            description="outbound (S3 gateway endpoint, interface endpoints, peering)",
+            opts=child,
+        )
+        for role in ("primary", "core")
+    ]
+    # Service access group for clusters in private subnets
+    # (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-man-sec-groups.html#emr-sg-elasticmapreduce-sa-private).
+    rules.append(
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-service-access-9443",
+            security_group_id=groups["service-access"].id,
+            ip_protocol="tcp",
+            from_port=9443,
+            to_port=9443,
+            referenced_security_group_id=groups["primary"].id,
+            description="EMR service access from the primary node",
+            opts=child,
+        )
+    )
+    rules.extend(
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-service-access-to-{role}",
+            security_group_id=groups["service-access"].id,
+            ip_protocol="tcp",
+            from_port=8443,
+            to_port=8443,
+            referenced_security_group_id=groups[role].id,
+            description=f"EMR service to the {role} nodes",
+            opts=child,
+        )
+        for role in ("primary", "core")
+    )
+    return groups, rules
+
+
+def _validate(args: EmrClusterArgs) -> None:
+    """Programming errors in the wiring (config errors are caught earlier, in the config model)."""
+    if not args.subnet_ids:
+        raise ValueError("EmrClusterArgs.subnet_ids: give the private subnets (at least one)")
+    if args.security_configuration_name is None and (
+        args.s3_kms_key_arn is None or args.local_disk_kms_key_arn is None
+    ):
+        raise ValueError(
+            "EmrClusterArgs: s3_kms_key_arn and local_disk_kms_key_arn are required when the security "
+            "configuration is created (or pass security_configuration_name)"
+        )
+    if args.idle_timeout_seconds is not None and not 60 <= args.idle_timeout_seconds <= 604_800:
+        raise ValueError("EmrClusterArgs.idle_timeout_seconds must be 60-604800 (EMR auto-termination limits)")
+    if not 1 <= args.step_concurrency_level <= 256:
+        raise ValueError("EmrClusterArgs.step_concurrency_level must be 1-256")
+    if args.managed_scaling is not None and args.fleets.task is None:
+        pulumi.log.warn("managed scaling without a task fleet scales the core fleet (HDFS) only")
+    names = [s.artifact.name for s in args.bootstrap_scripts] + [a.name for a in args.artifacts]
+    if len(set(names)) != len(names):
+        raise ValueError(f"EmrClusterArgs: artifact names must be unique, got {names}")
+
+
+def bootstrap_artifact(script: str) -> Artifact:
+    """One of the repository's bootstrap scripts (``components/emr/bootstrap/<script>``)."""
+    path = BOOTSTRAP_DIR / script
+    if not path.is_file():
+        raise FileNotFoundError(f"no bootstrap script {path}")
+    return Artifact.from_file(path)

@@ -1,0 +1,155 @@
+"""EmrRoles: the EMR service role and the EC2 instance profile of one cluster, least privilege.
+
+- Service role: the AWS managed ``AmazonEMRServicePolicy_v2``, which only acts on network resources tagged
+  ``for-use-with-amazon-emr-managed-policies=true`` (our subnets and security groups carry the tag), plus an
+  inline policy for what v2 leaves to the customer: ``iam:PassRole`` of exactly this cluster's instance role
+  (to EC2 only), and KMS grants on the local-disk key for EBS encryption
+  (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-role.html,
+  https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-iam-policies.html,
+  https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html - "EBS encryption").
+- Instance role: only the statements the caller passes (bucket/prefix grants from the lake zones, the
+  certificate object) plus key use on the listed KMS keys. No ``s3:*``, no ``*`` resource on a write action.
+- No autoscaling role: managed scaling runs under the service role; the role is only needed for the legacy
+  custom automatic scaling policies of instance groups, which instance fleets do not support.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.security import grants
+
+EMR_SERVICE_POLICY_V2 = "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmrRolesArgs:
+    account_id: pulumi.Input[str]
+    """Account of the cluster (trust-policy confused-deputy conditions). Required."""
+    region: str
+    """Region of the cluster (the service role trusts EMR only for clusters of this region). Required."""
+    instance_statements: Sequence[grants.Statement | list[grants.Statement]]
+    """What the cluster's nodes may do: bucket/prefix grants (logs write, artifacts read, data zones) built with
+    ``components.security.grants`` or a zone's ``grant_read``/``grant_write``. Required (at least the log
+    bucket)."""
+    instance_kms_key_arns: Sequence[pulumi.Input[str]] = ()
+    """KMS keys the nodes use (local disk, S3 SSE-KMS of the buckets they touch). Default: none."""
+    local_disk_kms_key_arn: pulumi.Input[str] | None = None
+    """Key of the security configuration's local-disk/EBS encryption: the service role gets the grant
+    permissions EBS encryption needs. Default: none (no EBS grant statement)."""
+    service_role_arn: pulumi.Input[str] | None = None
+    """Bring your own EMR service role. Default: a role is created."""
+    instance_role_path: str = "/"
+    """IAM path of the instance role (the Lake Formation runtime role trusts instance roles by path).
+    Default: ``/``."""
+
+
+class EmrRoles(pulumi.ComponentResource):
+    """Service role + EC2 instance role/profile for one EMR cluster."""
+
+    service_role_arn: pulumi.Output[str]
+    instance_role_arn: pulumi.Output[str]
+    instance_role_name: pulumi.Output[str]
+    instance_profile_arn: pulumi.Output[str]
+    instance_profile_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EmrRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("hybrid-burst:emr:EmrRoles", name, None, opts)
+        if not args.instance_statements:
+            raise ValueError("EmrRolesArgs.instance_statements: grant at least the log bucket write")
+        child = pulumi.ResourceOptions(parent=self)
+
+        instance_role = aws.iam.Role(
+            f"{name}-instance",
+            description=f"EMR EC2 instance role of {name}",
+            path=args.instance_role_path,
+            assume_role_policy=grants.service_assume_role_policy(["ec2.amazonaws.com"]),
+            opts=child,
+        )
+        statements: list[grants.Statement | list[grants.Statement]] = list(args.instance_statements)
+        if args.instance_kms_key_arns:
+            statements.append(grants.kms_use(args.instance_kms_key_arns, sid="cluster keys"))
+        aws.iam.RolePolicy(
+            f"{name}-instance",
+            role=instance_role.name,
+            policy=grants.policy_document(statements),
+            opts=child,
+        )
+        profile = aws.iam.InstanceProfile(f"{name}-instance", role=instance_role.name, opts=child)
+
+        if args.service_role_arn is not None:
+            self.service_role_arn = pulumi.Output.from_input(args.service_role_arn)
+        else:
+            trust = pulumi.Output.from_input(args.account_id).apply(
+                lambda account: grants.service_assume_role_policy(
+                    ["elasticmapreduce.amazonaws.com"],
+                    source_account=account,
+                    source_arn_like=f"arn:aws:elasticmapreduce:{args.region}:{account}:*",
+                )
+            )
+            service_role = aws.iam.Role(
+                f"{name}-service",
+                description=f"EMR service role of {name} (AmazonEMRServicePolicy_v2)",
+                assume_role_policy=trust,
+                opts=child,
+            )
+            aws.iam.RolePolicyAttachment(
+                f"{name}-service-v2", role=service_role.name, policy_arn=EMR_SERVICE_POLICY_V2, opts=child
+            )
+            service_statements: list[grants.Statement | list[grants.Statement]] = [
+                grants.statement(
+                    "pass instance role",
+                    ["iam:PassRole"],
+                    [instance_role.arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+                )
+            ]
+            if args.local_disk_kms_key_arn is not None:
+                service_statements += [
+                    grants.kms_use([args.local_disk_kms_key_arn], sid="ebs encryption key"),
+                    grants.statement(
+                        "ebs encryption grants",
+                        ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                        [args.local_disk_kms_key_arn],
+                        conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                    ),
+                ]
+            aws.iam.RolePolicy(
+                f"{name}-service",
+                role=service_role.name,
+                policy=grants.policy_document(service_statements),
+                opts=child,
+            )
+            self.service_role_arn = service_role.arn
+
+        self.instance_role_arn = instance_role.arn
+        self.instance_role_name = instance_role.name
+        self.instance_profile_arn = profile.arn
+        self.instance_profile_name = profile.name
+        self.register_outputs(
+            {
+                "service_role_arn": self.service_role_arn,
+                "instance_role_arn": self.instance_role_arn,
+                "instance_role_name": self.instance_role_name,
+                "instance_profile_arn": self.instance_profile_arn,
+                "instance_profile_name": self.instance_profile_name,
+            }
+        )
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key)."""
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise ValueError(f"not an s3://bucket/key URI: {uri!r}")
+    bucket, key = uri[5:].split("/", 1)
+    return bucket, key
+
+
+def s3_object_read(bucket: pulumi.Input[str], key: pulumi.Input[str], *, sid: str) -> grants.Statement:
+    """Read exactly one object (the certificate zip, the catalog file)."""
+    arn = pulumi.Output.concat("arn:aws:s3:::", bucket, "/", key)
+    return grants.statement(sid, ["s3:GetObject"], [arn])

