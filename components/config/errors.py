@@ -57,8 +57,7 @@ def from_validation_error(section: str, err: ValidationError) -> ConfigError:
         key = f"{PROJECT}:{section}" + (f".{loc}" if loc else "")
         if item["type"] == "extra_forbidden":
             message = (
-                "unknown key (a typo?); remove it or use one of the documented keys "
-                "listed in docs/configuration.md"
+                "unknown key (a typo?); remove it or use one of the documented keys listed in docs/configuration.md"
             )
         elif item["type"] == "missing":
             message = "required key is missing; add it to the stack file"

@@ -80,6 +80,8 @@ class NetworkSide(StrictModel):
 
 
 class NetworkConfig(StrictModel):
+    """Both VPCs (non-overlapping CIDRs, AZs, endpoints, NAT, flow logs) and the peering's DNS option."""
+
     onprem: NetworkSide
     """The on-prem proxy VPC (Hadoop/Hive/HDFS cluster)."""
     compute: NetworkSide

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError, model_validator
 
 from . import eks, emr, lake, network, observability
-from .emr import EmrConfig
 from .eks import EksConfig
+from .emr import EmrConfig
 from .errors import PROJECT, ConfigError, from_validation_error
 from .lake import LakeConfig
 from .network import NetworkConfig
@@ -27,6 +27,8 @@ ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "prod")
 
 
 class RegionsConfig(StrictModel):
+    """The two regions: the on-prem proxy and the burst compute side; they must differ."""
+
     onprem: Region = "us-west-1"
     """Region of the on-prem proxy cluster. Default: us-west-1 (the reference deployment's; see ADR 0001)."""
     compute: Region = "us-east-1"
@@ -36,8 +38,8 @@ class RegionsConfig(StrictModel):
     def _distinct(self) -> RegionsConfig:
         if self.onprem == self.compute:
             raise ValueError(
-                f"@compute: onprem and compute are both {self.compute}; the burst must cross regions (the on-prem proxy "
-                "stands in for a remote data centre and the peering is cross-region) - pick two regions, "
+                f"@compute: onprem and compute are both {self.compute}; the burst must cross regions (the on-prem "
+                "proxy stands in for a remote data centre and the peering is cross-region) - pick two regions, "
                 "e.g. onprem: us-west-1, compute: us-east-1"
             )
         return self
@@ -115,9 +117,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
         if namespace != PROJECT:
             continue
         if name not in KNOWN_KEYS:
-            problems.append(
-                (key, value, f"unknown key (a typo?); the known keys are {', '.join(sorted(KNOWN_KEYS))}")
-            )
+            problems.append((key, value, f"unknown key (a typo?); the known keys are {', '.join(sorted(KNOWN_KEYS))}"))
             continue
         ours[name] = _decode(value)
 
@@ -128,9 +128,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
         )
         raise ConfigError(problems)
     if env not in ENVIRONMENTS:
-        problems.append(
-            (f"{PROJECT}:environment", env, "unknown environment preset; use one of dev, staging, prod")
-        )
+        problems.append((f"{PROJECT}:environment", env, "unknown environment preset; use one of dev, staging, prod"))
         raise ConfigError(problems)
 
     sections: dict[str, BaseModel] = {}
@@ -156,7 +154,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
     if problems:
         raise ConfigError(problems)
 
-    return StackConfig(stack=stack, environment=env, protect=protect, **sections)
+    return StackConfig.model_validate({"stack": stack, "environment": env, "protect": protect, **sections})
 
 
 def _cross_checks(sections: Mapping[str, BaseModel]) -> list[tuple[str, Any, str]]:

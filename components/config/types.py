@@ -23,6 +23,7 @@ class StrictModel(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         validate_default=True,
+        use_attribute_docstrings=True,
     )
 
 
@@ -30,7 +31,9 @@ class StrictModel(BaseModel):
 _REGION_RE = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$")
 # EC2 instance type: family (letters, generation digit, attribute letters, optional -flex) '.' size.
 # Examples: m5.xlarge, m6id.2xlarge, r7gd.metal, c7i-flex.large, u-6tb1.metal, x2iedn.24xlarge.
-_INSTANCE_TYPE_RE = re.compile(r"^(?:u-\d+tb\d|[a-z]+\d+[a-z-]*(?:-flex)?)\.(?:metal(?:-\d+xl)?|nano|micro|small|medium|large|\d*xlarge)$")
+_INSTANCE_TYPE_RE = re.compile(
+    r"^(?:u-\d+tb\d|[a-z]+\d+[a-z-]*(?:-flex)?)\.(?:metal(?:-\d+xl)?|nano|micro|small|medium|large|\d*xlarge)$"
+)
 _ARN_RE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:.+$")
 _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 
@@ -39,6 +42,9 @@ def _region(value: str) -> str:
     if not _REGION_RE.match(value):
         raise ValueError("not an AWS region code; use a code such as us-east-1 or eu-west-2")
     return value
+
+
+_RFC1918 = tuple(ipaddress.IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def _cidr(value: str) -> str:
@@ -54,16 +60,15 @@ def _cidr(value: str) -> str:
     # (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
     if not 16 <= net.prefixlen <= 28:
         raise ValueError("a VPC CIDR block must be between /16 and /28 (AWS limit); pick e.g. a /16")
-    if not net.is_private:
+    # ``ip_network.is_private`` also admits loopback (127/8) and link-local (169.254/16), which no VPC can use.
+    if not any(net.subnet_of(block) for block in _RFC1918):
         raise ValueError("use an RFC 1918 private range (10/8, 172.16/12, 192.168/16) for the VPC")
     return value
 
 
 def _instance_type(value: str) -> str:
     if not _INSTANCE_TYPE_RE.match(value):
-        raise ValueError(
-            "not an EC2 instance type; write <family>.<size>, e.g. m6i.xlarge or r6gd.2xlarge"
-        )
+        raise ValueError("not an EC2 instance type; write <family>.<size>, e.g. m6i.xlarge or r6gd.2xlarge")
     return value
 
 
@@ -101,7 +106,28 @@ def instance_family(instance_type: str) -> str:
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy, retentionInDays:
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
 LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 
 

@@ -59,9 +59,7 @@ class CrossRegionPeering(pulumi.ComponentResource):
     peering_connection_id: pulumi.Output[str]
     onprem_access_security_group_id: pulumi.Output[str]
 
-    def __init__(
-        self, name: str, args: CrossRegionPeeringArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, args: CrossRegionPeeringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:network:CrossRegionPeering", name, None, opts)
         requester = pulumi.ResourceOptions(parent=self, provider=args.requester_provider)
 

@@ -42,6 +42,15 @@ class RegionalNetworkArgs:
     account_id: pulumi.Input[str] | None = None
     """Account id; required only when the flow-log key is created here."""
 
+    def __post_init__(self) -> None:
+        # Checked when the args are built, so a bad combination registers nothing.
+        if self.nat_gateway and not self.public_subnet_cidr:
+            raise ValueError("RegionalNetworkArgs.public_subnet_cidr is required when nat_gateway is on")
+        if self.az_names is not None and len(self.az_names) != len(self.private_subnet_cidrs):
+            raise ValueError("RegionalNetworkArgs.az_names must list one AZ per private subnet CIDR")
+        if self.logs_kms_key_arn is None and self.account_id is None:
+            raise ValueError("RegionalNetworkArgs.account_id is required when logs_kms_key_arn is not given")
+
 
 class RegionalNetwork(pulumi.ComponentResource):
     """A private VPC for EMR: no subnet maps public IPs, each AZ has its own route table (so peering and NAT
@@ -58,10 +67,6 @@ class RegionalNetwork(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: RegionalNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:network:RegionalNetwork", name, None, opts)
-        if args.nat_gateway and not args.public_subnet_cidr:
-            raise ValueError("RegionalNetworkArgs.public_subnet_cidr is required when nat_gateway is on")
-        if args.az_names is not None and len(args.az_names) != len(args.private_subnet_cidrs):
-            raise ValueError("RegionalNetworkArgs.az_names must list one AZ per private subnet CIDR")
         child = pulumi.ResourceOptions(parent=self)
         self.vpc_cidr = args.cidr
 
@@ -191,8 +196,7 @@ class RegionalNetwork(pulumi.ComponentResource):
         if args.logs_kms_key_arn is not None:
             logs_key_arn: pulumi.Input[str] = args.logs_kms_key_arn
         else:
-            if args.account_id is None:
-                raise ValueError("RegionalNetworkArgs.account_id is required when logs_kms_key_arn is not given")
+            assert args.account_id is not None  # checked in RegionalNetworkArgs.__post_init__
             logs_key_arn = KmsKey(
                 f"{name}-flow-logs",
                 KmsKeyArgs(

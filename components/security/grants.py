@@ -25,7 +25,7 @@ def _sid(text: str) -> str:
 
 
 def _no_wildcard(arn: str) -> str:
-    if arn.strip() in {"*", ""} or arn.endswith(":*") and arn.count(":") <= 2:
+    if arn.strip() in {"*", ""} or (arn.endswith(":*") and arn.count(":") <= 2):
         raise ValueError(f"refusing a wildcard resource {arn!r}: grants are scoped to exact ARNs")
     return arn
 
@@ -87,14 +87,12 @@ def s3_read(bucket_arn: pulumi.Input[str], prefix: str = "", *, sid: str = "s3 r
     p = _prefix(prefix)
     objects = pulumi.Output.concat(bucket_arn, "/", p, "*")
     listing_condition = {"StringLike": {"s3:prefix": [f"{p}*"]}} if p else None
+    # Only s3:ListBucket supports the s3:prefix condition key; bucket-level reads that do not get their own
+    # unconditioned statement (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
     return [
         statement(f"{sid} objects", ["s3:GetObject", "s3:GetObjectVersion"], [objects]),
-        statement(
-            f"{sid} list",
-            ["s3:ListBucket", "s3:GetBucketLocation"],
-            [bucket_arn],
-            conditions=listing_condition,
-        ),
+        statement(f"{sid} list", ["s3:ListBucket"], [bucket_arn], conditions=listing_condition),
+        statement(f"{sid} bucket", ["s3:GetBucketLocation"], [bucket_arn]),
     ]
 
 
@@ -111,10 +109,11 @@ def s3_write(
         statement(f"{sid} objects", actions, [objects]),
         statement(
             f"{sid} list",
-            ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"],
+            ["s3:ListBucket"],
             [bucket_arn],
             conditions={"StringLike": {"s3:prefix": [f"{p}*"]}} if p else None,
         ),
+        statement(f"{sid} bucket", ["s3:ListBucketMultipartUploads", "s3:GetBucketLocation"], [bucket_arn]),
     ]
 
 
@@ -122,8 +121,13 @@ def kms_use(key_arns: Iterable[pulumi.Input[str]], *, decrypt_only: bool = False
     """Use customer-managed keys for envelope encryption (SSE-KMS, EBS, logs)."""
     actions = ["kms:Decrypt", "kms:DescribeKey"]
     if not decrypt_only:
-        actions += ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo"]
+        actions += [
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+        ]
     return statement(sid, actions, list(key_arns))
 
 

@@ -9,6 +9,7 @@ realistic inputs downstream. They are deterministic: the same URN always gets th
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -142,7 +143,12 @@ def _kms_key(ctx: Ctx) -> dict[str, Any]:
 
 def _kms_alias(ctx: Ctx) -> dict[str, Any]:
     name = ctx.auto_name()
-    return {"id": name, "name": name, "arn": ctx.arn("kms", name), "targetKeyArn": ctx.inputs.get("targetKeyId")}
+    return {
+        "id": name,
+        "name": name,
+        "arn": ctx.arn("kms", name),
+        "targetKeyArn": ctx.inputs.get("targetKeyId"),
+    }
 
 
 def _iam(kind: str, path_key: str | None = None) -> OutputFn:
@@ -227,6 +233,47 @@ def _eks_cluster(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _eks_component_cluster(ctx: Ctx) -> dict[str, Any]:
+    """pulumi-eks ``Cluster`` (a remote component): the outputs programs read (names from the pulumi-eks 4.4 Python
+    SDK getters: ``oidcProviderArn``, ``oidcProviderUrl``, ``oidcIssuer``, ``kubeconfig``, ``kubeconfigJson``,
+    ``clusterSecurityGroupId``, ``nodeSecurityGroupId``). Resource-typed outputs (``eksCluster``, ``core``) are left
+    out: the SDK insists they deserialize into resources, which a plain JSON answer cannot be."""
+    name = str(ctx.inputs.get("name") or ctx.auto_name(max_len=100))
+    issuer = f"oidc.eks.{ctx.region}.amazonaws.com/id/{ctx.hex(32).upper()}"
+    endpoint = f"https://{ctx.hex(32).upper()}.gr7.{ctx.region}.eks.amazonaws.com"
+    kubeconfig = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {"name": name, "cluster": {"server": endpoint, "certificate-authority-data": "LS0tLS1CRUdJTi0tLS0t"}}
+        ],
+        "contexts": [{"name": "aws", "context": {"cluster": name, "user": "aws"}}],
+        "current-context": "aws",
+        "users": [
+            {
+                "name": "aws",
+                "user": {
+                    "exec": {
+                        "apiVersion": "client.authentication.k8s.io/v1beta1",
+                        "command": "aws",
+                        "args": ["eks", "get-token", "--cluster-name", name],
+                    }
+                },
+            }
+        ],
+    }
+    return {
+        "id": "",
+        "oidcProviderArn": ctx.arn("iam", f"oidc-provider/{issuer}", region=False),
+        "oidcProviderUrl": f"https://{issuer}",
+        "oidcIssuer": issuer,
+        "kubeconfig": kubeconfig,
+        "kubeconfigJson": json.dumps(kubeconfig),
+        "clusterSecurityGroupId": f"sg-0{ctx.hex(16)}",
+        "nodeSecurityGroupId": f"sg-0{ctx.hex(15)}n",
+    }
+
+
 def _fis_template(ctx: Ctx) -> dict[str, Any]:
     return {"id": "EXT" + ctx.hex(14).upper()}
 
@@ -239,7 +286,11 @@ def _cloudwatch_alarm(ctx: Ctx) -> dict[str, Any]:
 def _event_rule(ctx: Ctx) -> dict[str, Any]:
     name = ctx.auto_name(max_len=64)
     bus = ctx.inputs.get("eventBusName", "default")
-    return {"id": f"{bus}|{name}" if bus != "default" else name, "name": name, "arn": ctx.arn("events", f"rule/{name}")}
+    return {
+        "id": f"{bus}|{name}" if bus != "default" else name,
+        "name": name,
+        "arn": ctx.arn("events", f"rule/{name}"),
+    }
 
 
 OUTPUTS: dict[str, OutputFn] = {
@@ -304,6 +355,8 @@ OUTPUTS: dict[str, OutputFn] = {
         "arn": ctx.arn("eks", f"nodegroup/{ctx.inputs.get('clusterName')}/{ctx.auto_name('nodeGroupName')}"),
     },
     "aws:fis/experimentTemplate:ExperimentTemplate": _fis_template,
+    "eks:index:Cluster": _eks_component_cluster,
+    "eks:index:ManagedNodeGroup": lambda ctx: {"id": ""},
     "aws:ssm/parameter:Parameter": _named("ssm", "parameter/{name}"),
     "aws:secretsmanager/secret:Secret": _named("secretsmanager", "secret:{name}"),
 }
@@ -339,6 +392,15 @@ INVOKES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
         "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:user/offline-plan",
         "userId": "AIDAOFFLINEPLAN",
         "id": ACCOUNT_ID,
+    },
+    # An IAM user ARN is its own issuer; an assumed-role session ARN maps to its role.
+    "aws:iam/getSessionContext:getSessionContext": lambda args, region: {
+        "arn": args.get("arn"),
+        "issuerArn": args.get("arn"),
+        "issuerId": "AIDAOFFLINEPLAN",
+        "issuerName": str(args.get("arn", "")).rsplit("/", 1)[-1],
+        "sessionName": "",
+        "id": args.get("arn"),
     },
     "aws:index/getPartition:getPartition": lambda args, region: {
         "partition": PARTITION,

@@ -37,7 +37,7 @@ PROJECT = "hybrid-burst"
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _SIG = "4dabf18193072939515e22adb298388d"
-_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+_SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - the SDK's secret signature, not a password
 _RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _ASSET = "c44067f5952c0a294b673a41bacd8c17"
@@ -97,11 +97,19 @@ class Plan:
             raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
         return found[0]
 
+    def get(self, urn: str) -> RecordedResource | None:
+        """The resource with this URN, or None (the root stack is not a recorded resource)."""
+        index = self.__dict__.get("_index")
+        if index is None or len(index) != len(self.resources):
+            index = {r.urn: r for r in self.resources}
+            self.__dict__["_index"] = index
+        return index.get(urn)
+
     def by_urn(self, urn: str) -> RecordedResource:
-        for r in self.resources:
-            if r.urn == urn:
-                return r
-        raise LookupError(urn)
+        found = self.get(urn)
+        if found is None:
+            raise LookupError(urn)
+        return found
 
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
@@ -118,12 +126,11 @@ class Plan:
 
     def component_of(self, res: RecordedResource) -> RecordedResource | None:
         """The nearest ancestor that is one of our components (type ``hybrid-burst:*``)."""
-        urn = res.parent
-        while urn:
-            anc = self.by_urn(urn)
+        anc = self.get(res.parent) if res.parent else None
+        while anc is not None:  # the root stack is not recorded: reaching it ends the walk
             if anc.type.startswith(f"{PROJECT}:"):
                 return anc
-            urn = anc.parent
+            anc = self.get(anc.parent) if anc.parent else None
         return None
 
     @property
@@ -137,17 +144,17 @@ def plain(value: Any, secrets: set[str] | None = None, path: str = "") -> Any:
         sig = value.get(_SIG)
         if sig == _SECRET:
             if secrets is not None:
-                secrets.add(path.split(".")[0] if path else path)
+                secrets.add(path.split(".", maxsplit=1)[0] if path else path)
             return plain(value.get("value"), secrets, path)
         if sig == _RESOURCE:
             return value.get("urn")
         if sig == _OUTPUT:
             if value.get("secret") and secrets is not None:
-                secrets.add(path.split(".")[0])
+                secrets.add(path.split(".", maxsplit=1)[0])
             return plain(value["value"], secrets, path) if "value" in value else UNKNOWN
         if sig in (_ASSET, _ARCHIVE):
             kind = "asset" if sig == _ASSET else "archive"
-            return {kind: {k: v for k, v in value.items() if k != _SIG and k != "text"} or {"text": "..."}}
+            return {kind: {k: v for k, v in value.items() if k not in {_SIG, "text"}} or {"text": "..."}}
         return {k: plain(v, secrets, f"{path}.{k}" if path else k) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v, secrets, path) for v in value]
@@ -177,10 +184,10 @@ class RecordingMonitor:
         self._types: dict[str, str] = {}
 
         class _NoMocks(Mocks):
-            def call(self, args: Any) -> Any:
+            def call(self, args: Any) -> Any:  # noqa: ARG002
                 return {}, None
 
-            def new_resource(self, args: Any) -> Any:
+            def new_resource(self, args: Any) -> Any:  # noqa: ARG002
                 return "", {}
 
         # Only for the SDK feature probes (GetDeploymentInfo, SupportsFeature) and package registration.
@@ -267,6 +274,13 @@ class RecordingMonitor:
 
         if request.custom:
             rid, state = mock_outputs.outputs_for(request.type, request.name, urn, inputs, region)
+        elif request.remote and request.type in mock_outputs.OUTPUTS:
+            # Remote components (pulumi-eks) are built by their plugin, which is not here: answer with the
+            # mock's outputs, in the region of the aws provider the component was given.
+            aws_ref = request.providers["aws"] if "aws" in request.providers else ""
+            region = self._region_of(aws_ref) or region
+            _, state = mock_outputs.outputs_for(request.type, request.name, urn, inputs, region)
+            rid = ""
         else:
             rid, state = "", {}
         if request.type.startswith("pulumi:providers:"):
@@ -327,25 +341,23 @@ class _Engine:
             self.messages.append((level, request.message))
 
 
-def stack_file(stack: str) -> Path:
-    return STACKS_DIR / f"Pulumi.{stack}.yaml"
+def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
+    return stacks_dir / f"Pulumi.{stack}.yaml"
 
 
 def available_stacks() -> list[str]:
     return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
 
 
-def read_stack_config(stack: str) -> dict[str, Any]:
-    """The ``config:`` mapping of ``stacks/Pulumi.<stack>.yaml``."""
-    path = stack_file(stack)
+def read_stack_config(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, Any]:
+    """The ``config:`` mapping of ``<stacks_dir>/Pulumi.<stack>.yaml``."""
+    path = stack_file(stack, stacks_dir)
     if not path.exists():
-        raise FileNotFoundError(
-            f"no stack file {path.relative_to(ROOT)}; known stacks: {', '.join(available_stacks())}"
-        )
+        raise FileNotFoundError(f"no stack file {path}; known stacks: {', '.join(available_stacks())}")
     doc = yaml.safe_load(path.read_text()) or {}
     config = doc.get("config") or {}
     if not isinstance(config, dict):
-        raise ValueError(f"{path.relative_to(ROOT)}: 'config' must be a mapping")
+        raise TypeError(f"{path}: 'config' must be a mapping")
     return config
 
 
@@ -402,9 +414,7 @@ def record(
         )
     )
     set_all_config(_as_pulumi_config(cfg), [])
-    pulumi.runtime.settings.SETTINGS.outputs.clear() if hasattr(
-        pulumi.runtime.settings.SETTINGS, "outputs"
-    ) else None
+    pulumi.runtime.settings.SETTINGS.outputs.clear() if hasattr(pulumi.runtime.settings.SETTINGS, "outputs") else None
 
     def run() -> None:
         if program is None:
@@ -416,6 +426,16 @@ def record(
     start = time.perf_counter()
     try:
         _sync_await(run_in_stack(run))
+    except Exception as err:
+        # The partial plan (what was registered before the failure) travels with the exception, so callers can
+        # show it and tests can prove that a config error registered nothing.
+        err.plan = Plan(  # type: ignore[attr-defined]
+            stack=stack,
+            resources=monitor.records,
+            outputs=monitor.stack_outputs,
+            seconds=time.perf_counter() - start,
+        )
+        raise
     finally:
         rt_settings.ROOT.set(None)
         set_all_config({}, [])

@@ -46,7 +46,7 @@ def test_component_token_matches_class_and_register_outputs_is_last(path: Path) 
 def test_no_resources_created_inside_apply() -> None:
     """A resource constructor inside a lambda passed to .apply() is invisible to preview."""
     offenders = []
-    for path in COMPONENT_FILES + [ROOT / "__main__.py"]:
+    for path in [*COMPONENT_FILES, ROOT / "__main__.py"]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply":

@@ -1,0 +1,128 @@
+"""The offline plan and policy check: the README's main command.
+
+    python scripts/plan.py --stack dev            # one stack (default: dev)
+    python scripts/plan.py --all                  # every stack in stacks/
+    python scripts/plan.py --stack prod --report out/plan-prod.md --json out/plan-prod.json
+
+For each stack it validates the stack config, runs the program under Pulumi's mocks (recording every resource
+registration: type, name, inputs, parent, provider, dependencies), prints a summary, writes a Markdown report
+for a PR comment (Mermaid diagram, fleets and capacity pools, cost estimate, deploy critical path, lake grants,
+policy results), and runs every policy pack under policies/ with the stack's pack config over the Analyzer
+gRPC protocol, the way the Pulumi CLI does.
+
+Exit codes: 0 clean (advisory findings allowed), 1 mandatory policy violations, 2 bad configuration or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from components.config import ConfigError, StackConfig, load_stack_config  # noqa: E402
+from scripts.offline import recorder  # noqa: E402
+from scripts.offline.report import (  # noqa: E402
+    Section,
+    console_summary,
+    markdown_report,
+    outputs_table,
+    summarize,
+)
+from scripts.offline.sections import domain_sections, policy_sections  # noqa: E402
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--stack", default="dev", help="stack to plan (stacks/Pulumi.<stack>.yaml); default dev")
+    which.add_argument("--all", action="store_true", help="plan every stack in the stacks directory")
+    parser.add_argument("--stacks-dir", type=Path, default=recorder.STACKS_DIR, help="where the stack files are")
+    parser.add_argument("--report", type=Path, help="write the Markdown report here ({stack} is substituted)")
+    parser.add_argument("--json", type=Path, help="write the recorded resources as JSON ({stack} substituted)")
+    parser.add_argument("--no-policy", action="store_true", help="skip the policy packs")
+    parser.add_argument("--quiet", action="store_true", help="print only the one-line result per stack")
+    return parser.parse_args(argv)
+
+
+def _stacks(args: argparse.Namespace) -> list[str]:
+    if args.all:
+        found = sorted(
+            p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in args.stacks_dir.glob("Pulumi.*.yaml")
+        )
+        if not found:
+            raise SystemExit(f"no stack files (Pulumi.<stack>.yaml) in {args.stacks_dir}")
+        return found
+    return [args.stack]
+
+
+def _out_path(template: Path | None, stack: str) -> Path | None:
+    if template is None:
+        return None
+    path = Path(str(template).replace("{stack}", stack))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def plan_stack(stack: str, args: argparse.Namespace) -> int:
+    stack_file = args.stacks_dir / f"Pulumi.{stack}.yaml"
+    if not stack_file.exists():
+        print(f"error: no stack file {stack_file}", file=sys.stderr)
+        return EXIT_CONFIG
+    raw = recorder.read_stack_config(stack, stacks_dir=args.stacks_dir)
+    try:
+        cfg: StackConfig = load_stack_config(raw, stack=stack)
+    except ConfigError as err:
+        print(f"error: {stack_file}: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    plan = recorder.record(stack=stack, config=raw)
+    summary = summarize(plan)
+    sections = domain_sections(cfg, plan)
+    violations_failed = False
+    if not args.no_policy:
+        policy, violations_failed = policy_sections(plan, stack, args.stacks_dir)
+        sections.extend(policy)
+    sections.append(_outputs_section(plan))
+
+    if not args.quiet:
+        print(console_summary(plan, summary, sections))
+    report = _out_path(args.report, stack)
+    if report:
+        report.write_text(markdown_report(plan, summary, sections))
+        print(f"report: {report}")
+    dump = _out_path(args.json, stack)
+    if dump:
+        dump.write_text(
+            json.dumps(
+                {"stack": stack, "resources": [r.to_dict() for r in plan.resources], "outputs": plan.outputs},
+                indent=1,
+                sort_keys=True,
+            )
+        )
+        print(f"records: {dump}")
+    verdict = "FAIL (mandatory policy violations)" if violations_failed else "ok"
+    print(f"stack {stack}: {summary.total} resources, {verdict}")
+    return EXIT_VIOLATIONS if violations_failed else EXIT_OK
+
+
+def _outputs_section(plan: recorder.Plan) -> Section:
+    return Section("Stack outputs", outputs_table(plan.outputs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    worst = EXIT_OK
+    for stack in _stacks(args):
+        worst = max(worst, plan_stack(stack, args))
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Grant helpers: scoped to exact ARNs, refuse wildcards, and produce documents the IAM linter accepts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+from parliament import analyze_policy_string
+
+from components.security import grants
+from scripts.offline.recorder import Plan
+
+BUCKET = "arn:aws:s3:::hb-dev-curated"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-0b0a-0908-0706-050403020100"
+GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:/hybrid-burst/dev/emr/steps"
+
+
+def _render(run_program: Callable[..., Plan], statements: list[Any]) -> dict[str, Any]:
+    """Render a document through a real resource input, as components do."""
+
+    def program() -> None:
+        import pulumi_aws as aws
+
+        aws.iam.Policy("probe", policy=grants.policy_document(statements), opts=pulumi.ResourceOptions())
+
+    plan = run_program(program)
+    doc: dict[str, Any] = json.loads(plan.one("aws:iam/policy:Policy").inputs["policy"])
+    return doc
+
+
+def test_prefix_scoped_read_and_write_are_lint_clean_and_scoped(run_program: Callable[..., Plan]) -> None:
+    doc = _render(
+        run_program,
+        [grants.s3_read(BUCKET, "tpcds/"), grants.s3_write(BUCKET, "out", delete=True), grants.kms_use([KEY])],
+    )
+    assert analyze_policy_string(json.dumps(doc)).findings == []
+    by_sid = {s["Sid"]: s for s in doc["Statement"]}
+    assert by_sid["S3ReadObjects"]["Resource"] == f"{BUCKET}/tpcds/*"
+    assert by_sid["S3ReadList"]["Condition"] == {"StringLike": {"s3:prefix": ["tpcds/*"]}}
+    assert by_sid["S3ReadList"]["Action"] == ["s3:ListBucket"]
+    assert "Condition" not in by_sid["S3ReadBucket"]
+    assert "s3:DeleteObject" in by_sid["S3WriteObjects"]["Action"]
+    assert by_sid["S3WriteObjects"]["Resource"] == f"{BUCKET}/out/*"
+    for stmt in doc["Statement"]:
+        assert stmt["Resource"] != "*"
+        assert all(not a.endswith("*") for a in stmt["Action"])
+    assert len(by_sid) == len(doc["Statement"]), "Sids are unique"
+
+
+def test_logs_write_scopes_to_streams_of_the_given_groups(run_program: Callable[..., Plan]) -> None:
+    doc = _render(run_program, [grants.logs_write([GROUP])])
+    (stmt,) = doc["Statement"]
+    assert stmt["Resource"] == f"{GROUP}:log-stream:*"
+    assert analyze_policy_string(json.dumps(doc)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: grants.statement("x", ["s3:*"], [BUCKET]), "wildcard action"),
+        (lambda: grants.statement("x", ["*"], [BUCKET]), "wildcard action"),
+        (lambda: grants.statement("x", [], [BUCKET]), "at least one action"),
+        (lambda: grants.unscoped_read_only("x", ["s3:PutObject"]), "not a read-only action"),
+        (lambda: grants.unscoped_read_only("x", ["ec2:Describe*"]), "not a read-only action"),
+        (lambda: grants.policy_document([]), "at least one statement"),
+    ],
+)
+def test_helpers_refuse_wildcards_and_empty_input(call: Callable[[], Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_a_wildcard_resource_is_refused_when_the_document_renders(run_program: Callable[..., Plan]) -> None:
+    with pytest.raises(Exception, match="refusing a wildcard resource"):
+        _render(run_program, [grants.statement("x", ["s3:GetObject"], ["*"])])
+
+
+def test_service_trust_carries_confused_deputy_conditions() -> None:
+    doc = json.loads(
+        grants.service_assume_role_policy(
+            ["vpc-flow-logs.amazonaws.com"], source_account="123456789012", source_arn_like="arn:aws:ec2:*:*:*"
+        )
+    )
+    (stmt,) = doc["Statement"]
+    assert stmt["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert stmt["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    assert stmt["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:ec2:*:*:*"}
