@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ConfigError, from_pulumi
+from components.emr.fleet_builder import plan_stack_fleets
 from components.network.cross_region_peering import CrossRegionPeering, CrossRegionPeeringArgs
 from components.network.regional_network import RegionalNetwork, RegionalNetworkArgs
 from components.platform.providers import build_providers
@@ -18,8 +19,10 @@ from components.security.kms_key import KmsKey, KmsKeyArgs, logs_service_grant
 
 try:
     cfg = from_pulumi()
-except ConfigError as err:
-    # RunError: the CLI prints the message without a traceback and exits non-zero.
+    # Fleets come from config alone: plan them and check them against the EMR API model before any resource.
+    emr_fleets = plan_stack_fleets(cfg)
+except (ConfigError, ValueError) as err:
+    # RunError: the CLI prints the message without a traceback and exits non-zero; nothing was registered.
     raise pulumi.RunError(str(err)) from None
 
 providers = build_providers(cfg)
@@ -189,7 +192,6 @@ from components.emr.emr_cluster import (  # noqa: E402
     ManagedScalingLimits,
     bootstrap_artifact,
 )
-from components.emr.fleet_builder import plan_cluster_fleets  # noqa: E402
 from components.emr.onprem_endpoints import OnpremEndpoints, OnpremEndpointsArgs  # noqa: E402
 from components.emr.roles import parse_s3_uri, s3_object_read  # noqa: E402
 
@@ -241,7 +243,7 @@ onprem_cluster = EmrCluster(
         release_label=cfg.emr.release_label,
         applications=emr_conf.onprem_applications(),
         configurations=emr_conf.onprem_configurations(),
-        fleets=plan_cluster_fleets("onprem", cfg.emr.onprem),
+        fleets=emr_fleets["onprem"],
         vpc_id=networks["onprem"].vpc_id,
         subnet_ids=networks["onprem"].private_subnet_ids,
         logs_bucket_name=onprem_logs.bucket_name,
@@ -334,7 +336,7 @@ burst_cluster = EmrCluster(
                 emr_settings, exchange_bucket=bucket, region=cfg.regions.compute
             )
         ),
-        fleets=plan_cluster_fleets("burst", cfg.emr.burst),
+        fleets=emr_fleets["burst"],
         vpc_id=networks["compute"].vpc_id,
         subnet_ids=networks["compute"].private_subnet_ids,
         logs_bucket_name=burst_logs.bucket_name,

@@ -82,7 +82,13 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
         print(f"error: {stack_file}: {err}", file=sys.stderr)
         return EXIT_CONFIG
 
-    plan = recorder.record(stack=stack, config=raw)
+    from pulumi.errors import RunError
+
+    try:
+        plan = recorder.record(stack=stack, config=raw)
+    except RunError as err:  # the program refused the config (e.g. a fleet EMR would reject): nothing registered
+        print(f"error: {stack_file}: {err}", file=sys.stderr)
+        return EXIT_CONFIG
     summary = summarize(plan)
     sections = domain_sections(cfg, plan)
     violations_failed = False

@@ -256,6 +256,16 @@ class EmrConfig(StrictModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _hdfs_exchange_release(self) -> EmrConfig:
+        m = _RELEASE_RE.match(self.release_label)
+        if m and self.settings.trino.exchange == "hdfs" and tuple(int(x) for x in m.groups()) < (6, 9, 0):
+            raise ValueError(
+                "@settings.trino.exchange: the HDFS exchange manager needs emr-6.9.0 or later (EMR 6.9.0 added "
+                "it and made it the default); use exchange: s3 or releaseLabel: emr-7.5.0"
+            )
+        return self
+
 
 # Task-fleet families: general purpose, memory and compute, Intel and AMD, with and without NVMe, so that Spot
 # draws from many independent pools (AWS Spot best practice: flexible across families, sizes and AZs).

@@ -47,6 +47,7 @@ from components.config.emr import (
     PrimaryFleetConfig,
 )
 from components.config.errors import PROJECT
+from components.config.stack import StackConfig
 
 from . import instance_catalog
 from .instance_catalog import InstanceSpec
@@ -650,3 +651,18 @@ def hourly_cost(fleets: ClusterFleets, region: str, spot_discount: float) -> Cos
         price_date=meta.price_date,
         assumptions=cost_assumptions(spot_discount),
     )
+
+
+def plan_stack_fleets(cfg: StackConfig) -> dict[str, ClusterFleets]:
+    """Plan both clusters' fleets from the stack config and validate them against the EMR API model.
+
+    Called right after the config is loaded, before any resource is registered: a fleet request EMR would refuse
+    fails the run here, naming the fleet and its config key, instead of half-way through a deploy.
+    """
+    fleets: dict[str, ClusterFleets] = {}
+    for cluster, side in (("onprem", "onprem"), ("burst", "compute")):
+        planned = plan_cluster_fleets(cluster, getattr(cfg.emr, cluster))
+        subnets = placeholder_subnet_ids(getattr(cfg.network, side).az_count)
+        validate_with_botocore(planned, subnets, release_label=cfg.emr.release_label)
+        fleets[cluster] = planned
+    return fleets

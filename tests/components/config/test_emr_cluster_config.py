@@ -79,3 +79,19 @@ def test_bad_settings_name_the_key(settings: dict[str, Any], key: str) -> None:
 def test_metadata_sync_can_be_disabled() -> None:
     cfg = _load("dev", {"alluxio": {"metadataSyncInterval": "-1"}})
     assert cfg.emr.settings.alluxio.metadata_sync_interval == "-1"
+
+
+def test_hdfs_exchange_needs_emr_6_9() -> None:
+    from components.config import ConfigError, load_stack_config
+
+    raw = {
+        "hybrid-burst:environment": "dev",
+        "hybrid-burst:network": {"onprem": {"cidr": "10.10.0.0/16"}, "compute": {"cidr": "10.20.0.0/16"}},
+        "hybrid-burst:emr": {"releaseLabel": "emr-6.8.0", "settings": {"trino": {"exchange": "hdfs"}}},
+    }
+    with pytest.raises(ConfigError) as err:
+        load_stack_config(raw, stack="dev")
+    assert err.value.keys == ["hybrid-burst:emr.settings.trino.exchange"]
+    assert "emr-6.9.0" in str(err.value)
+    raw["hybrid-burst:emr"]["settings"]["trino"]["exchange"] = "s3"  # type: ignore[index]
+    assert load_stack_config(raw, stack="dev").emr.release_label == "emr-6.8.0"

@@ -1,0 +1,99 @@
+"""The offline plan's command line: exit codes, report content, config errors before anything is recorded."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts import plan
+from scripts.offline import recorder
+
+
+@pytest.fixture(scope="module")
+def dev_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, dict]:
+    out = tmp_path_factory.mktemp("plan")
+    code = plan.main(
+        ["--stack", "dev", "--quiet", "--report", str(out / "plan-{stack}.md"), "--json", str(out / "{stack}.json")]
+    )
+    return code, (out / "plan-dev.md").read_text(), json.loads((out / "dev.json").read_text())
+
+
+def test_dev_plan_passes_its_own_pack_and_writes_the_report(dev_report: tuple[int, str, dict]) -> None:
+    code, report, _ = dev_report
+    assert code == plan.EXIT_OK
+    for heading in (
+        "### EMR fleets, capacity pools and hourly cost (estimate)",
+        "### Deploy critical path (typical creation times)",
+        "### Lake Formation grants (who can read what)",
+        "### Policy pack hybrid-burst-guardrails",
+        "### What this plan cannot know",
+    ):
+        assert heading in report
+    assert "**0 mandatory**" in report
+
+
+def test_the_mermaid_diagram_is_drawn_from_the_recorded_graph(dev_report: tuple[int, str, dict]) -> None:
+    _, report, records = dev_report
+    diagram = report.split("```mermaid", 1)[1].split("```", 1)[0]
+    nodes = re.findall(r"^\s+(n_\w+)\[", diagram, flags=re.MULTILINE)
+    assert len(nodes) == len(set(nodes)), "one node per component"
+    components = {
+        r["urn"] for r in records["resources"] if r["type"].startswith("hybrid-burst:") and r["parent"].endswith("-dev")
+    }
+    assert len(nodes) == len(components), "every top-level component is drawn"
+    assert 'subgraph us_west_1["us-west-1"]' in diagram
+    assert 'subgraph us_east_1["us-east-1"]' in diagram
+    # The peering component reads both VPCs: edges from both networks into it.
+    assert "n_RegionalNetwork_compute --> n_CrossRegionPeering_burst_link" in diagram
+    assert "n_RegionalNetwork_onprem --> n_CrossRegionPeering_burst_link" in diagram
+    # Parallel creation: no edge from the on-prem cluster into the burst cluster.
+    assert "n_EmrCluster_onprem --> n_EmrCluster_burst" not in diagram
+
+
+def _bad_stacks_dir(tmp_path: Path, mutate: dict) -> Path:
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    doc = yaml.safe_load(recorder.stack_file("dev").read_text())
+    doc["config"].update(mutate)
+    (stacks / "Pulumi.bad.yaml").write_text(yaml.safe_dump(doc))
+    shutil.copy(recorder.STACKS_DIR / "policy-config.dev.json", stacks / "policy-config.bad.json")
+    return stacks
+
+
+@pytest.mark.parametrize(
+    ("mutate", "key"),
+    [
+        ({"hybrid-burst:regions": {"onprem": "us-east-1", "compute": "us-east-1"}}, "hybrid-burst:regions.compute"),
+        ({"hybrid-burst:netwrk": {}}, "hybrid-burst:netwrk"),
+        ({"hybrid-burst:environment": "qa"}, "hybrid-burst:environment"),
+    ],
+)
+def test_bad_config_exits_2_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mutate: dict, key: str
+) -> None:
+    stacks = _bad_stacks_dir(tmp_path, mutate)
+    code = plan.main(["--stack", "bad", "--stacks-dir", str(stacks), "--report", str(tmp_path / "r.md")])
+    assert code == plan.EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert key in err
+    assert not (tmp_path / "r.md").exists(), "nothing half-done: no report for a bad config"
+
+
+def test_mandatory_violations_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Prod's pack demands 15 task-fleet types; a dev-sized fleet of 12 types fails it as mandatory."""
+    stacks = _bad_stacks_dir(tmp_path, {})
+    policy = json.loads((recorder.STACKS_DIR / "policy-config.prod.json").read_text())
+    (stacks / "policy-config.bad.json").write_text(json.dumps(policy))
+    doc = yaml.safe_load((stacks / "Pulumi.bad.yaml").read_text())
+    doc["config"]["hybrid-burst:emr"] = {"burst": {"task": {"maxTypes": 12}}}
+    (stacks / "Pulumi.bad.yaml").write_text(yaml.safe_dump(doc))
+    code = plan.main(["--stack", "bad", "--stacks-dir", str(stacks)])
+    out = capsys.readouterr().out
+    assert code == plan.EXIT_VIOLATIONS, out[-2000:]
+    assert "[mandatory] emr-fleet-spot-diversification burst-task" in out
+    assert "FAIL (mandatory policy violations)" in out
