@@ -25,10 +25,7 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=5, help="timed runs per stack (default 5)")
     args = parser.parse_args()
 
-    try:
-        from scripts.offline.critical_path import critical_path
-    except ImportError:  # the EMR issue adds it; the benchmark still times the plan without it
-        critical_path = None
+    from scripts.offline.critical_path import critical_path
 
     print(f"offline plan benchmark: {args.runs} timed runs per stack after 1 warm-up (python {sys.version.split()[0]})")
     header = f"{'stack':<10}{'resources':>10}{'median s':>10}{'min s':>8}{'ms/res':>8}{'peak MiB':>10}"
@@ -51,8 +48,7 @@ def main() -> int:
         n = len(plan.custom_resources)
         med = statistics.median(times)
         print(f"{stack:<10}{n:>10}{med:>10.3f}{min(times):>8.3f}{1000 * med / n:>8.2f}{peak / 2**20:>10.1f}")
-        if critical_path is not None:
-            paths.append((stack, critical_path(plan)))
+        paths.append((stack, critical_path(plan)))
     for stack, path in paths:
         print(f"\ncritical path {stack}:")
         print(path.to_console())

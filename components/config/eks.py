@@ -101,6 +101,8 @@ class SpotNodeGroupConfig(NodeGroupConfig):
 
 
 class EksConfig(StrictModel):
+    """EMR on EKS in the compute region: cluster, Spot and system node groups, virtual cluster, job role."""
+
     enabled: bool
     """Deploy EMR on EKS (cluster, node groups, virtual cluster, job role). Required (preset: off in dev - the
     EKS control plane and the always-on nodes cost money while idle; on in staging and prod)."""

@@ -233,6 +233,8 @@ class ClusterCapacityConfig(StrictModel):
 
 
 class EmrConfig(StrictModel):
+    """Both EMR clusters: release, fleet capacity requests (primary, core, task) and cluster/application settings."""
+
     release_label: str = "emr-7.5.0"
     """EMR release. Default: emr-7.5.0. Trino fault-tolerant execution needs emr-6.8.0 or later."""
     onprem: ClusterCapacityConfig

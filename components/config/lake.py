@@ -269,6 +269,8 @@ class LocationGrantConfig(StrictModel):
 
 
 class LakeConfig(StrictModel):
+    """Storage zones, Glue databases and tables, Lake Formation admins, LF-tags, principals and grants."""
+
     admins: list[str] = Field(default_factory=lambda: [DEPLOYER])
     """Lake Formation administrators: IAM role/user ARNs, or ``deployer`` (whoever runs ``pulumi up``; keep it,
     only admins can grant). Default: [deployer]."""

@@ -87,6 +87,8 @@ class FisConfig(StrictModel):
 
 
 class ObservabilityConfig(StrictModel):
+    """Log retention, alarm thresholds, SNS subscriptions, metrics namespace and the FIS Spot drill."""
+
     log_retention_days: LogRetentionDays = 30
     """Retention of the EMR step, application, event and FIS log groups (all KMS-encrypted). Default: 30 days."""
     metrics_namespace: str = "HybridBurst/Spark"

@@ -277,7 +277,7 @@ class RecordingMonitor:
         elif request.remote and request.type in mock_outputs.OUTPUTS:
             # Remote components (pulumi-eks) are built by their plugin, which is not here: answer with the
             # mock's outputs, in the region of the aws provider the component was given.
-            aws_ref = request.providers["aws"] if "aws" in request.providers else ""
+            aws_ref = request.providers.get("aws", "")
             region = self._region_of(aws_ref) or region
             _, state = mock_outputs.outputs_for(request.type, request.name, urn, inputs, region)
             rid = ""
