@@ -350,7 +350,8 @@ _CAPACITY_PRESETS: dict[str, dict[str, Any]] = {
                 "spotShare": 0.8,
                 "families": _X86_TASK_FAMILIES_PROD,
                 "sizes": ["2xlarge", "4xlarge", "8xlarge"],
-                "spotTimeoutMinutes": 30,
+                # prod's pack caps the wait at 20 minutes: past that, SLA-bound queries get On-Demand capacity.
+                "spotTimeoutMinutes": 20,
                 "spotTimeoutAction": "SWITCH_TO_ON_DEMAND",
             },
         },
