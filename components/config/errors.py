@@ -61,6 +61,10 @@ def from_validation_error(section: str, err: ValidationError) -> ConfigError:
             )
         elif item["type"] == "missing":
             message = "required key is missing; add it to the stack file"
+        elif item["type"] in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+            message = f"{message}; change the value in the stack file (sizes and counts must be positive)"
+        elif item["type"] in {"dict_type", "model_type", "model_attributes_type"}:
+            message = "must be an object (a YAML mapping of keys); see docs/configuration.md for its keys"
         value = _MISSING if item["type"] == "missing" else item.get("input", _MISSING)
         for extra in parts[len(item["loc"]) :]:
             # A model-level check named a sub-key: show that value, not the whole object.

@@ -132,12 +132,18 @@ def kms_use(key_arns: Iterable[pulumi.Input[str]], *, decrypt_only: bool = False
 
 
 def logs_write(log_group_arns: Iterable[pulumi.Input[str]], *, sid: str = "logs write") -> Statement:
-    """Create streams and put events in the given log groups (and only those)."""
-    streams = [pulumi.Output.concat(arn, ":log-stream:*") for arn in log_group_arns]
+    """Create streams and put events in the given log groups (and only those).
+
+    CreateLogStream/PutLogEvents act on the groups' log streams; DescribeLogStreams is authorized on the log group
+    itself (Service Authorization Reference, CloudWatch Logs), so both the group ARNs and their stream ARNs are
+    listed - IAM matches each action against the resource type it uses.
+    """
+    groups = list(log_group_arns)
+    streams = [pulumi.Output.concat(arn, ":log-stream:*") for arn in groups]
     return statement(
         sid,
         ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        streams,
+        [*groups, *streams],
     )
 
 

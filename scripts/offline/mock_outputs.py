@@ -295,6 +295,10 @@ def _event_rule(ctx: Ctx) -> dict[str, Any]:
 
 OUTPUTS: dict[str, OutputFn] = {
     **dict.fromkeys(_EC2_PREFIX, _ec2),
+    # The provider's accepter resource is the peering connection itself: its id is the pcx- id.
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": lambda ctx: {
+        "id": str(ctx.inputs.get("vpcPeeringConnectionId"))
+    },
     "aws:s3/bucket:Bucket": _s3_bucket,
     "aws:s3/bucketV2:BucketV2": _s3_bucket,
     "aws:s3/bucketObject:BucketObject": _s3_object,

@@ -1,9 +1,8 @@
 """Recorded plans of the real program, shared by the EMR test modules (recording a stack takes seconds).
 
-Prod brings its own TLS certificates (``emr.settings.tls``); until the stack file names them, the tests add
-placeholder URIs so the prod preset can be recorded. EMR on EKS (optional, its own section after ours) is turned
-off in these recordings so that the EMR tests test EMR; ``tests/components/test_architecture.py`` records every
-stack unchanged.
+Prod brings its own TLS certificates: ``stacks/Pulumi.prod.yaml`` names them (``emr.settings.tls``).
+EMR on EKS (optional, its own section after ours) is turned off in these recordings so that the EMR tests test
+EMR; ``tests/components/test_architecture.py`` records every stack unchanged.
 """
 
 from __future__ import annotations
@@ -14,23 +13,10 @@ from typing import Any
 from components.config.stack import deep_merge
 from scripts.offline.recorder import Plan, read_stack_config, record
 
-PROD_TLS = {
-    "settings": {
-        "tls": {
-            "onpremCertificateZipS3Uri": "s3://hb-prod-certs/emr/onprem-certs.zip",
-            "burstCertificateZipS3Uri": "s3://hb-prod-certs/emr/burst-certs.zip",
-        }
-    }
-}
-
 
 def stack_config(stack: str) -> dict[str, Any]:
     config = dict(read_stack_config(stack))
     config["hybrid-burst:eks"] = deep_merge(_as_dict(config.get("hybrid-burst:eks")), {"enabled": False})
-    if stack == "prod":
-        emr = config.get("hybrid-burst:emr") or {}
-        if isinstance(emr, dict):
-            config["hybrid-burst:emr"] = deep_merge(PROD_TLS, emr)
     return config
 
 

@@ -19,7 +19,7 @@ from components.emr.security_configuration import (
     security_configuration_document,
     self_signed_pem_zip,
 )
-from scripts.offline.recorder import Plan
+from scripts.offline.recorder import Plan, read_stack_config
 from tests.conftest import in_region
 
 from ._stack_plans import recorded
@@ -136,7 +136,9 @@ def test_stack_security_configurations(stack: str) -> None:
         tls = json.loads(c.inputs["configuration"])["EncryptionConfiguration"]["InTransitEncryptionConfiguration"]
         uri = tls["TLSCertificateConfiguration"]["S3Object"]
         if stack == "prod":
-            assert uri.startswith("s3://hb-prod-certs/"), "prod uses the user's certificates"
+            tls_cfg = read_stack_config("prod")["hybrid-burst:emr"]["settings"]["tls"]
+            configured = {tls_cfg["onpremCertificateZipS3Uri"], tls_cfg["burstCertificateZipS3Uri"]}
+            assert uri in configured, "prod uses the certificates its stack file names"
         else:
             assert "/emr/tls/" in uri
     generated = [o for o in plan.of_type(OBJ) if "/tls/" in o.inputs.get("key", "")]

@@ -1,0 +1,239 @@
+"""CI plumbing: the GitHub workflows, ``.ci/run`` and the Makefile the README's two commands rely on.
+
+Workflows are validated offline with check-jsonschema's built-in GitHub-workflow schema and zizmor (the strictest
+"auditor" persona, offline audits); ``.ci/run`` with ``bash -n`` and shellcheck, and its handling of pytest's
+outcomes is exercised against a stub Makefile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scripts.offline.recorder import available_stacks
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+CI_RUN = ROOT / ".ci" / "run"
+README = ROOT / "README.md"
+MAKEFILE = ROOT / "Makefile"
+POLICY_PACK = "policies/hybrid-burst-guardrails"
+SHA_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def tool(name: str) -> str:
+    """A dev tool from this interpreter's virtualenv (requirements-dev.txt), else from PATH."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    assert found, f"{name} is missing: install requirements-dev.txt"
+    return found
+
+
+def load(path: Path) -> dict[str, Any]:
+    doc = yaml.safe_load(path.read_text())
+    assert isinstance(doc, dict)
+    return doc
+
+
+def triggers(doc: dict[str, Any]) -> dict[str, Any]:
+    on = doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as the boolean true
+    return on if isinstance(on, dict) else dict.fromkeys([on] if isinstance(on, str) else on)
+
+
+def steps(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(job_id, step) for job_id, job in doc["jobs"].items() for step in job.get("steps", [])]
+
+
+def run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv, capture_output=True, text=True, timeout=300, check=False, stdin=subprocess.DEVNULL, **kwargs
+    )
+
+
+# --- the workflow files ---------------------------------------------------------------------------------------
+
+
+def test_the_pr_and_deploy_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"pr.yml", "deploy.yml"}
+
+
+@pytest.mark.slow
+def test_workflows_match_the_github_workflow_schema() -> None:
+    done = run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_zizmor_finds_nothing_even_as_an_auditor() -> None:
+    """Offline audits, the strictest persona, no ignore comments honoured: zero findings of any severity."""
+    done = run(
+        [tool("zizmor"), "--offline", "--persona", "auditor", "--no-ignores", "--format", "json",
+         *map(str, WORKFLOWS)],
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode in (0, 10, 11, 12, 13, 14), done.stderr  # zizmor's exit codes encode the worst finding
+    findings = json.loads(done.stdout or "[]")
+    described = [
+        f"{f['ident']} ({f['determinations']['severity']}): "
+        + "; ".join(loc["symbolic"]["annotation"] for loc in f["locations"])
+        for f in findings
+    ]
+    assert described == []
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_and_pinned_actions(path: Path) -> None:
+    doc = load(path)
+    assert doc.get("permissions") == {}, "workflow-level permissions: {} (each job asks for what it needs)"
+    for job_id, job in doc["jobs"].items():
+        assert "permissions" in job, f"{job_id}: explicit job permissions"
+        assert all(v in ("read", "write", "none") for v in job["permissions"].values())
+    for job_id, step in steps(doc):
+        uses = step.get("uses")
+        if uses:
+            assert SHA_PINNED.match(uses), f"{job_id}: {uses} is not pinned to a full commit SHA"
+        if uses and uses.startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, f"{job_id}: persist-credentials"
+        # Expressions never reach a shell directly (template injection): they go through env.
+        assert "${{" not in step.get("run", ""), f"{job_id}: expression inside run: {step.get('run')}"
+
+
+def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> None:
+    doc = load(ROOT / ".github" / "workflows" / "pr.yml")
+    assert "pull_request" in triggers(doc)
+    assert "pull_request_target" not in triggers(doc), "never run PR code with a write token"
+    jobs = doc["jobs"]
+    assert {"lint", "test", "offline-plan", "preview", "cli-tests"} <= set(jobs)
+
+    runs = {job_id: "\n".join(s.get("run", "") for s in job["steps"]) for job_id, job in jobs.items()}
+    assert "make lint" in runs["lint"]
+    assert "bash .ci/run" in runs["test"]
+
+    plan = jobs["offline-plan"]
+    assert sorted(plan["strategy"]["matrix"]["stack"]) == available_stacks()
+    assert 'scripts/plan.py --stack "$STACK" --report' in runs["offline-plan"]
+    assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in plan["steps"])
+    assert "write" not in plan["permissions"].values(), "the job running repository code has no write token"
+
+    comment = jobs["plan-comment"]
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert not any("actions/checkout@" in s.get("uses", "") for s in comment["steps"]), "no repository code"
+
+    preview = jobs["preview"]
+    assert "vars.AWS_ROLE_ARN != ''" in preview["if"]
+    assert sorted(preview["strategy"]["matrix"]["stack"]) == available_stacks()
+    assert preview["permissions"] == {"contents": "read", "id-token": "write"}
+    assert 'pulumi login "file://$RUNNER_TEMP/state"' in runs["preview"]
+    assert f"--policy-pack {POLICY_PACK}" in runs["preview"]
+    assert '--policy-pack-config "stacks/policy-config.$STACK.json"' in runs["preview"]
+    assert any(s.get("uses", "").startswith("aws-actions/configure-aws-credentials@") for s in preview["steps"])
+
+    assert "pytest -m cli" in runs["cli-tests"]
+    assert "get.pulumi.com" in runs["cli-tests"]
+
+
+def test_everything_the_workflows_reference_exists() -> None:
+    assert (ROOT / POLICY_PACK / "PulumiPolicy.yaml").exists()
+    for stack in available_stacks():
+        assert (ROOT / "stacks" / f"policy-config.{stack}.json").exists(), stack
+    assert (ROOT / "scripts" / "plan.py").exists()
+    assert (ROOT / "scripts" / "ops" / "deploy.py").exists()
+
+
+def test_deploy_is_manual_environment_protected_and_uses_the_ops_script() -> None:
+    doc = load(ROOT / ".github" / "workflows" / "deploy.yml")
+    on = triggers(doc)
+    assert set(on) == {"workflow_dispatch"}
+    assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == available_stacks()
+    (job,) = doc["jobs"].values()
+    assert job["environment"] == "${{ inputs.stack }}", "each stack deploys behind its GitHub environment"
+    assert doc["concurrency"]["cancel-in-progress"] is False, "never cancel a running deploy"
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "python -m scripts.ops.deploy up --stacks" in script
+
+
+# --- .ci/run and the README's commands ------------------------------------------------------------------------
+
+
+def readme_commands() -> list[str]:
+    """The commands in the fenced block under the README's "The two commands" heading."""
+    text = README.read_text()
+    section = text.split("## The two commands", 1)[1]
+    block = re.search(r"```(?:bash|sh)?\n(.*?)```", section, re.DOTALL)
+    assert block, "README: a fenced block of commands under 'The two commands'"
+    return [line.split("#", 1)[0].strip() for line in block.group(1).splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
+    if not README.exists() or "## The two commands" not in README.read_text():
+        pytest.skip("README.md has no 'The two commands' section yet")
+    commands = readme_commands()
+    assert len(commands) == 2, commands
+    test_command = next(c for c in commands if "test" in c)
+    ci_lines = [ln.strip() for ln in CI_RUN.read_text().splitlines() if not ln.strip().startswith("#")]
+    assert any(ln.startswith(test_command + " ") or ln == test_command for ln in ci_lines), test_command
+
+
+def test_makefile_targets_install_the_venv_first() -> None:
+    text = MAKEFILE.read_text()
+    for target in ("plan", "test", "lint"):
+        assert re.search(rf"^{target}: \$\(STAMP\)$", text, re.MULTILINE), f"make {target} depends on the venv"
+    assert re.search(r"^\$\(STAMP\): requirements\.txt requirements-dev\.txt$", text, re.MULTILINE)
+    assert "-r requirements-dev.txt" in text
+
+
+def test_ci_run_is_strict_bash() -> None:
+    text = CI_RUN.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    done = run(["bash", "-n", str(CI_RUN)])
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_ci_run_passes_shellcheck() -> None:
+    done = run([tool("shellcheck"), str(CI_RUN)])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+STUB_OUTCOMES = [
+    pytest.param("3 passed in 0.10s", 0, 0, "ci: ok", id="passed"),
+    pytest.param("1 failed, 2 passed in 0.10s", 1, 2, "tests failed", id="failed"),
+    pytest.param("no tests ran in 0.01s", 5, 1, "collected no tests", id="no-tests"),
+    pytest.param("no tests ran in 0.01s", 0, 1, "collected no tests", id="no-tests-exit-0"),
+    pytest.param("", 0, 1, "no pytest summary line", id="no-summary"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("summary", "pytest_rc", "expected_rc", "message"), STUB_OUTCOMES)
+def test_ci_run_judges_the_pytest_outcome(
+    tmp_path: Path, summary: str, pytest_rc: int, expected_rc: int, message: str
+) -> None:
+    """``.ci/run`` against a stub Makefile whose ``test`` target prints a pytest summary and exits."""
+    (tmp_path / ".ci").mkdir()
+    shutil.copy(CI_RUN, tmp_path / ".ci" / "run")
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "shellcheck").symlink_to(tool("shellcheck"))
+    (tmp_path / "Makefile").write_text(
+        "venv:\n\t@true\n"
+        f"test:\n\t@echo 'collecting ...'\n\t@echo '{summary}'\n\t@exit {pytest_rc}\n"
+    )
+    env = {**os.environ, "VENV": str(tmp_path / "venv"), "CI": "true"}
+    done = run(["bash", str(tmp_path / ".ci" / "run")], env=env)
+    output = done.stdout + done.stderr
+    assert done.returncode == expected_rc, output
+    assert message in output
+    if summary:
+        assert f"ci: pytest summary: {summary}" in output, "the summary line is printed"
