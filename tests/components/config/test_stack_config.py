@@ -208,7 +208,7 @@ BAD_CASES = [
     ),
     pytest.param(
         {f"{P}:network.compute": "10.20.0.0/16"},
-        f"{P}:network.compute", "10.20.0.0/16", "dictionary",
+        f"{P}:network.compute", "10.20.0.0/16", "YAML mapping",
         id="nested-object-given-as-a-scalar",
     ),
 ]
