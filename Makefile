@@ -28,7 +28,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch "$@"
 
 plan: $(STAMP)
-	$(IN_VENV) "$(BIN)/python" scripts/plan.py --stack "$(STACK)"
+	$(IN_VENV) "$(BIN)/python" scripts/plan.py --stack "$(STACK)" --report "out/plan-{stack}.md"
 
 test: $(STAMP)
 	$(IN_VENV) "$(BIN)/python" -m pytest $(PYTEST_ARGS)
