@@ -27,13 +27,15 @@ except (ConfigError, ValueError) as err:
 
 providers = build_providers(cfg)
 account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=providers.compute)).account_id
+# The two sides of the burst, each in its own region through its own provider.
+REGIONAL_SIDES = (
+    ("onprem", cfg.regions.onprem, providers.onprem),
+    ("compute", cfg.regions.compute, providers.compute),
+)
 
 # --- per-region log keys (flow logs, EMR logs, alarms) -------------------------------------------------------
 logs_keys: dict[str, KmsKey] = {}
-for side, region, provider in (
-    ("onprem", cfg.regions.onprem, providers.onprem),
-    ("compute", cfg.regions.compute, providers.compute),
-):
+for side, region, provider in REGIONAL_SIDES:
     logs_keys[side] = KmsKey(
         f"{side}-logs",
         KmsKeyArgs(
@@ -48,10 +50,7 @@ for side, region, provider in (
 
 # --- network ------------------------------------------------------------------------------------------------
 networks: dict[str, RegionalNetwork] = {}
-for side, region, provider in (
-    ("onprem", cfg.regions.onprem, providers.onprem),
-    ("compute", cfg.regions.compute, providers.compute),
-):
+for side, region, provider in REGIONAL_SIDES:
     net_cfg = getattr(cfg.network, side)
     networks[side] = RegionalNetwork(
         side,
@@ -100,10 +99,7 @@ LAKE_ZONES: dict[str, list[str]] = {
 }
 data_keys: dict[str, KmsKey] = {}
 zones: dict[str, StorageZones] = {}
-for side, region, provider in (
-    ("onprem", cfg.regions.onprem, providers.onprem),
-    ("compute", cfg.regions.compute, providers.compute),
-):
+for side, region, provider in REGIONAL_SIDES:
     data_keys[side] = KmsKey(
         f"{side}-data",
         KmsKeyArgs(account_id=account_id, region=region, purpose=f"{side}-data", protect=cfg.protect),

@@ -386,7 +386,6 @@ def record(
     ``config`` defaults to the stack file's ``config:`` mapping. Exceptions raised by the program propagate
     (a ``ConfigError`` before any resource leaves ``Plan.resources`` empty).
     """
-    import pulumi
     from pulumi.runtime import settings as rt_settings
     from pulumi.runtime.config import set_all_config
     from pulumi.runtime.mocks import MockSettings
@@ -414,7 +413,7 @@ def record(
         )
     )
     set_all_config(_as_pulumi_config(cfg), [])
-    pulumi.runtime.settings.SETTINGS.outputs.clear() if hasattr(pulumi.runtime.settings.SETTINGS, "outputs") else None
+    rt_settings.SETTINGS.outputs.clear()
 
     def run() -> None:
         if program is None:
