@@ -307,6 +307,7 @@ alluxio_args: list[pulumi.Input[str]] = [
     "--namenode-port", str(emr_conf.NAMENODE_PORT),
     "--mount-point", alluxio_settings.mount_point,
     "--sync-interval", alluxio_settings.metadata_sync_interval,
+    "--sync-mode", alluxio_settings.metadata_sync_mode,
     "--cache-quota-percent", str(alluxio_settings.cache_quota_percent),
     "--memory-tier-gb", str(alluxio_settings.memory_tier_gb),
     "--catalog-uri", pulumi.Output.concat("s3://", burst_artifacts.bucket_name, "/", catalog_file.key("burst")),

@@ -29,6 +29,9 @@ MAX_TYPES_WITHOUT_ALLOCATION_STRATEGY = 5
 # The Spot provisioning timeout: "Minimum value is 5 and maximum value is 1440"
 # (pulumi_aws/emr/_inputs.py, *SpotSpecificationArgs.timeout_duration_minutes).
 SPOT_TIMEOUT_MINUTES_RANGE = (5, 1440)
+# The resize timeout (ResizeSpecifications, Spot and On-Demand): "Minimum value is 5 minutes and maximum value is
+# 10,080 minutes (7 days)" (botocore's EMR model, SpotResizingSpecification / OnDemandResizingSpecification).
+RESIZE_TIMEOUT_MINUTES_RANGE = (5, 10_080)
 # AWS Spot best practice: be flexible across at least 3 families
 # (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html).
 MIN_SPOT_FAMILIES = 3
@@ -121,6 +124,25 @@ class FleetRequest(StrictModel):
     """What EMR does when the Spot target is not met within the timeout at launch: ``SWITCH_TO_ON_DEMAND`` fills
     the rest On-Demand, ``TERMINATE_CLUSTER`` ends the cluster. Default: SWITCH_TO_ON_DEMAND. (During a resize EMR
     cancels unfulfilled Spot requests whatever the action says.)"""
+
+    resize_timeout_minutes: int | None = None
+    """How long EMR keeps trying to provision capacity during a resize of this fleet (managed scaling, a manual
+    resize, or the replacement of reclaimed Spot instances) before it stops: the fleet's ``ResizeSpecifications``
+    (5-10080 minutes). pulumi-aws cannot set it, so ``scripts/ops/resize_fleets.py`` applies it after each deploy
+    with ``ModifyInstanceFleet``. Default: ``spotTimeoutMinutes`` (the same patience as at launch)."""
+
+    @field_validator("resize_timeout_minutes")
+    @classmethod
+    def _resize_timeout(cls, value: int | None) -> int | None:
+        low, high = RESIZE_TIMEOUT_MINUTES_RANGE
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"EMR accepts a resize timeout of {low}-{high} minutes (7 days); e.g. 20")
+        return value
+
+    @property
+    def resize_timeout(self) -> int:
+        """The resize timeout in minutes (``resizeTimeoutMinutes``, else ``spotTimeoutMinutes``)."""
+        return self.resize_timeout_minutes if self.resize_timeout_minutes is not None else self.spot_timeout_minutes
 
     @field_validator("max_types")
     @classmethod

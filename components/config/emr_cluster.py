@@ -86,7 +86,14 @@ class AlluxioSettings(StrictModel):
     """SHA-256 of the tarball; the bootstrap refuses a tarball that does not match. Default: not checked."""
     metadata_sync_interval: str = "30s"
     """``alluxio.user.file.metadata.sync.interval``: how stale on-prem metadata may be. Default: 30s (the
-    tutorial's value); ``-1`` disables sync."""
+    tutorial's value); ``-1`` disables sync. With ``metadataSyncMode: active`` it is also the active-sync interval."""
+    metadata_sync_mode: Literal["interval", "active"] = "interval"
+    """How on-prem changes reach Alluxio. ``interval``: a client access re-reads the HDFS metadata once it is older
+    than ``metadataSyncInterval``. ``active``: Alluxio's Active Sync (what the tutorial sets up; ``alluxio fs
+    getSyncPathList`` shows it): the master follows the NameNode's edit stream (HDFS inotify) on the mount and
+    syncs it every ``metadataSyncInterval`` (``alluxio.master.ufs.active.sync.interval``); the mount is started with
+    ``alluxio fs startSync``. Active Sync needs the Alluxio user to be an HDFS superuser on the on-prem cluster and
+    HDFS 2.7+ (Alluxio docs, core-services/Unified-Namespace.md, "Active Sync for HDFS"). Default: interval."""
     cache_quota_percent: int = Field(default=80, ge=10, le=95)
     """Share of each NVMe instance-store volume (or of ``/mnt`` when a node has none) given to the worker cache
     tier. Default: 80%."""
@@ -102,6 +109,15 @@ class AlluxioSettings(StrictModel):
     @classmethod
     def _sync(cls, value: str) -> str:
         return value if value == "-1" else _duration(value)
+
+    @model_validator(mode="after")
+    def _active_sync_needs_interval(self) -> AlluxioSettings:
+        if self.metadata_sync_mode == "active" and self.metadata_sync_interval == "-1":
+            raise ValueError(
+                "@metadataSyncInterval: -1 disables sync, but metadataSyncMode is active (it syncs every interval); "
+                "set an interval such as 30s, or use metadataSyncMode: interval"
+            )
+        return self
 
     @field_validator("version")
     @classmethod

@@ -29,6 +29,7 @@ namenode_name=""
 namenode_port="8020"
 mount_point="/onprem"
 sync_interval="30s"
+sync_mode="interval"
 cache_quota_percent="80"
 memory_tier_gb="0"
 catalog_uri=""
@@ -40,7 +41,8 @@ usage() {
   cat <<'EOF'
 usage: alluxio-bootstrap.sh --version V --tarball-uri URI --namenode-name NAME --catalog-uri S3_URI
                             [--tarball-sha256 HEX] [--namenode-port 8020] [--mount-point /onprem]
-                            [--sync-interval 30s] [--cache-quota-percent 80] [--memory-tier-gb 0]
+                            [--sync-interval 30s] [--sync-mode interval|active]
+                            [--cache-quota-percent 80] [--memory-tier-gb 0]
                             [--catalog-name onprem] [--engine trino|presto] [--wait-minutes 90]
 EOF
 }
@@ -64,6 +66,7 @@ parse_args() {
       --namenode-port) namenode_port="$2"; shift 2 ;;
       --mount-point) mount_point="$2"; shift 2 ;;
       --sync-interval) sync_interval="$2"; shift 2 ;;
+      --sync-mode) sync_mode="$2"; shift 2 ;;
       --cache-quota-percent) cache_quota_percent="$2"; shift 2 ;;
       --memory-tier-gb) memory_tier_gb="$2"; shift 2 ;;
       --catalog-uri) catalog_uri="$2"; shift 2 ;;
@@ -79,6 +82,7 @@ parse_args() {
   [[ -n "${namenode_name}" ]] || die "--namenode-name is required"
   [[ -n "${catalog_uri}" ]] || die "--catalog-uri is required"
   [[ "${engine}" == "trino" || "${engine}" == "presto" ]] || die "--engine must be trino or presto"
+  [[ "${sync_mode}" == "interval" || "${sync_mode}" == "active" ]] || die "--sync-mode must be interval or active"
   [[ "${cache_quota_percent}" =~ ^[0-9]+$ ]] || die "--cache-quota-percent must be an integer"
   [[ "${memory_tier_gb}" =~ ^[0-9]+$ ]] || die "--memory-tier-gb must be an integer"
   [[ "${wait_minutes}" =~ ^[0-9]+$ ]] || die "--wait-minutes must be an integer"
@@ -139,6 +143,13 @@ write_site_properties() {
     echo "alluxio.master.hostname=${master}"
     echo "alluxio.master.mount.table.root.ufs=/mnt/alluxio-root-ufs"
     echo "alluxio.user.file.metadata.sync.interval=${sync_interval}"
+    # Active Sync (HDFS inotify on the mount, synced every interval): Alluxio docs, core-services/Unified-Namespace.md.
+    if [[ "${sync_mode}" == "active" ]]; then
+      echo "alluxio.master.ufs.active.sync.interval=${sync_interval}"
+    fi
+    # Client read metrics (BytesReadLocal/Domain) reach the master only with client metrics collection on; the
+    # benchmark runbook reads them from the master (scripts/ops/benchmark.py).
+    echo "alluxio.user.metrics.collection.enabled=true"
     echo "alluxio.user.file.readtype.default=CACHE"
     echo "alluxio.user.file.writetype.default=THROUGH"
     echo "alluxio.security.authorization.permission.enabled=false"
@@ -202,6 +213,7 @@ write_client_core_site() {
   <property><name>fs.AbstractFileSystem.hdfs.impl</name><value>alluxio.hadoop.AlluxioShimFileSystem</value></property>
   <property><name>alluxio.master.rpc.addresses</name><value>${master}:19998</value></property>
   <property><name>alluxio.user.file.metadata.sync.interval</name><value>${sync_interval}</value></property>
+  <property><name>alluxio.user.metrics.collection.enabled</name><value>true</value></property>
 </configuration>
 EOF
 }
@@ -248,6 +260,11 @@ after_provisioning() {
       sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs mount --readonly \
         --option alluxio.underfs.version=3.3 "${mount_point}" "${ufs}"
     fi
+    if [[ "${sync_mode}" == "active" ]] \
+      && ! sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs getSyncPathList | grep -qF "${mount_point}"; then
+      sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs startSync "${mount_point}"
+      log "active sync started on ${mount_point}"
+    fi
   fi
 
   if [[ -d "${catalog_dir}" ]]; then
@@ -271,7 +288,7 @@ main() {
   # Detach: EMR waits for the bootstrap action to exit before it installs the applications.
   export -f after_provisioning engine_dirs wait_until namenode_answers canonical_namenode write_client_core_site \
     link_client_jar log die
-  export ALLUXIO_HOME CLIENT_CONF_DIR LOG engine namenode_name namenode_port mount_point sync_interval \
+  export ALLUXIO_HOME CLIENT_CONF_DIR LOG engine namenode_name namenode_port mount_point sync_interval sync_mode \
     catalog_uri catalog_name wait_minutes memory_tier_gb
   nohup setsid bash -c 'after_provisioning "$@"' _ "${master}" "${primary}" >>"${LOG}" 2>&1 &
 }
