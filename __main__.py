@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import ConfigError, from_pulumi
-from components.emr.fleet_builder import plan_stack_fleets
+from components.emr.fleets.validate import plan_stack_fleets
 from components.network.cross_region_peering import CrossRegionPeering, CrossRegionPeeringArgs
 from components.network.regional_network import RegionalNetwork, RegionalNetworkArgs
 from components.platform.providers import build_providers

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from components.emr import instance_catalog
+from components.emr.fleets import catalog
 
 from . import emr_cluster
 from .emr_cluster import EmrClusterSettings
@@ -38,20 +38,20 @@ MIN_SPOT_FAMILIES = 3
 
 
 def _catalog_family(value: str) -> str:
-    if value not in instance_catalog.families():
+    if value not in catalog.families():
         raise ValueError(
-            f"{value} is not in the instance catalog (components/emr/data/instance_types.csv); use one of "
-            + ", ".join(sorted(instance_catalog.families()))
+            f"{value} is not in the instance catalog (components/emr/fleets/data/instance_types.csv); use one of "
+            + ", ".join(sorted(catalog.families()))
             + " or add the family's rows (specs and prices) to the catalog"
         )
     return value
 
 
 def _catalog_type(value: str) -> str:
-    if value not in instance_catalog.catalog():
+    if value not in catalog.catalog():
         raise ValueError(
-            f"{value} is not in the instance catalog (components/emr/data/instance_types.csv); use a catalog "
-            f"family ({', '.join(sorted(instance_catalog.families()))}) in a size from large to 16xlarge"
+            f"{value} is not in the instance catalog (components/emr/fleets/data/instance_types.csv); use a catalog "
+            f"family ({', '.join(sorted(catalog.families()))}) in a size from large to 16xlarge"
         )
     return value
 
@@ -184,9 +184,9 @@ class FleetRequest(StrictModel):
         """The smaller non-zero part of the target: no single instance may overshoot it."""
         return min(u for u in (self.spot_units, self.on_demand_units) if u > 0)
 
-    def selection(self) -> instance_catalog.Selection:
+    def selection(self) -> catalog.Selection:
         """The catalog types this request allows, diversity-ordered (before the ``maxTypes`` cap)."""
-        return instance_catalog.select(
+        return catalog.select(
             families=self.families,
             sizes=self.sizes,
             architecture=self.architecture,
@@ -198,14 +198,14 @@ class FleetRequest(StrictModel):
 
     @model_validator(mode="after")
     def _can_be_met(self) -> FleetRequest:
-        wrong_arch = [f for f in self.families if instance_catalog.family_architecture(f) != self.architecture]
+        wrong_arch = [f for f in self.families if catalog.family_architecture(f) != self.architecture]
         if wrong_arch:
             raise ValueError(
                 f"@families: {', '.join(wrong_arch)} {'is' if len(wrong_arch) == 1 else 'are'} not "
                 f"{self.architecture} (architecture: {self.architecture}); a fleet uses one architecture - drop "
                 "them or set architecture to match (arm64 = Graviton families such as m6g, r7g)"
             )
-        unfiltered = instance_catalog.select(
+        unfiltered = catalog.select(
             families=self.families,
             sizes=self.sizes,
             architecture=self.architecture,
@@ -301,8 +301,9 @@ _X86_TASK_FAMILIES_PROD = [*_X86_TASK_FAMILIES, "m7i", "r7i", "c6a"]
 _CORE_TIMEOUT = {"spotTimeoutMinutes": 20, "spotTimeoutAction": "SWITCH_TO_ON_DEMAND"}
 
 _CAPACITY_PRESETS: dict[str, dict[str, Any]] = {
-    # dev: small and all-Spot burst. TERMINATE_CLUSTER after 10 minutes: a dev burst that cannot get Spot should
-    # fail loudly (it holds no state and `pulumi up` recreates it) rather than run silently on On-Demand.
+    # dev: small and all-Spot burst. After 10 minutes without Spot the task fleet switches to On-Demand: the task
+    # fleet's timeout action applies to the whole cluster at launch, so TERMINATE_CLUSTER would end the burst
+    # cluster (primary, core and all) whenever Spot is short at creation (docs/emr-fleets.md, "Spot timeouts").
     "dev": {
         "spotDiscount": 0.6,
         "onprem": {
@@ -323,7 +324,7 @@ _CAPACITY_PRESETS: dict[str, dict[str, Any]] = {
                 "families": _X86_TASK_FAMILIES,
                 "sizes": ["xlarge", "2xlarge", "4xlarge"],
                 "spotTimeoutMinutes": 10,
-                "spotTimeoutAction": "TERMINATE_CLUSTER",
+                "spotTimeoutAction": "SWITCH_TO_ON_DEMAND",
             },
         },
     },

@@ -33,7 +33,8 @@ from components.network.regional_network import EMR_MANAGED_TAG
 from components.security import grants
 
 from .configurations import merge
-from .fleet_builder import ClusterFleets
+from .fleets import render
+from .fleets.plan import ClusterFleets
 from .roles import EmrRoles, EmrRolesArgs, s3_object_read
 from .security_configuration import EmrSecurityConfiguration, EmrSecurityConfigurationArgs
 
@@ -92,7 +93,7 @@ class EmrClusterArgs:
     applications: Sequence[str]
     """EMR applications (``Hadoop``, ``Hive``, ``Spark``, ``Trino``...). Required."""
     fleets: ClusterFleets
-    """Primary/core/task fleets as planned by ``fleet_builder.plan_cluster_fleets``. Required."""
+    """Primary/core/task fleets as planned by ``fleets.plan.plan_cluster_fleets``. Required."""
     vpc_id: pulumi.Input[str]
     """VPC of the subnets (for the EMR-managed security groups). Required."""
     subnet_ids: Sequence[pulumi.Input[str]]
@@ -286,8 +287,8 @@ class EmrCluster(pulumi.ComponentResource):
                 additional_master_security_groups=extra_groups,
                 additional_slave_security_groups=extra_groups,
             ),
-            master_instance_fleet=args.fleets.primary.master_args(),
-            core_instance_fleet=args.fleets.core.core_args(),
+            master_instance_fleet=render.master_args(args.fleets.primary),
+            core_instance_fleet=render.core_args(args.fleets.core),
             bootstrap_actions=actions or None,
             step_concurrency_level=args.step_concurrency_level,
             auto_termination_policy=(
@@ -315,7 +316,7 @@ class EmrCluster(pulumi.ComponentResource):
                 f"{name}-task",
                 cluster_id=cluster.id,
                 opts=pulumi.ResourceOptions(parent=self, ignore_changes=list(TASK_FLEET_SCALED_PATHS)),
-                **args.fleets.task.instance_fleet_kwargs(),
+                **render.task_fleet_kwargs(args.fleets.task),
             )
             task_fleet_id = task.id
 

@@ -7,7 +7,7 @@ What the engine waits on (and so what this graph has as edges), per custom resou
 - its parent only when the parent is a *custom* resource (a child cannot register before it has the parent's
   URN); a component parent is registered at once and is not waited on.
 Providers take no time. Each resource costs its type's typical creation time from
-``components/emr/data/creation_times.csv`` (with sources; unknown types get the ``*`` default).
+``scripts/offline/data/creation_times.csv`` (with sources; unknown types get the ``*`` default).
 
 Usage: ``python -m scripts.offline.critical_path --stack dev`` (prints the path of each stack given).
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .recorder import Plan, RecordedResource, record
 
-TIMES_CSV = Path(__file__).resolve().parents[2] / "components" / "emr" / "data" / "creation_times.csv"
+TIMES_CSV = Path(__file__).resolve().parent / "data" / "creation_times.csv"
 DEFAULT_KEY = "*"
 
 
@@ -87,7 +87,7 @@ class CriticalPath:
                 f"**{self.total_seconds / 60:.1f} min** along the longest chain of dependent resources "
                 f"({len(self.steps)} steps); creating all {self.resource_count} resources one after another would "
                 f"take {self.serial_seconds / 60:.1f} min. Typical creation times per type and their sources: "
-                "`components/emr/data/creation_times.csv`."
+                "`scripts/offline/data/creation_times.csv`."
             ),
             "",
             "| starts (s) | finishes (s) | takes (s) | type | resource |",

@@ -16,13 +16,14 @@ POLICIES_DIR = ROOT / "policies"
 def domain_sections(cfg: StackConfig, plan: Plan) -> list[Section]:
     sections: list[Section] = []
     sections.extend(_fleet_sections(cfg))
+    sections.extend(_stack_cost_sections(cfg, plan))
     sections.extend(_critical_path_sections(plan))
     sections.extend(_lake_sections(cfg))
     return sections
 
 
 def _fleet_sections(cfg: StackConfig) -> list[Section]:
-    from components.emr.fleet_report import fleet_summary_console, fleet_summary_markdown
+    from components.emr.fleets.report import fleet_summary_console, fleet_summary_markdown
 
     return [
         Section(
@@ -31,6 +32,14 @@ def _fleet_sections(cfg: StackConfig) -> list[Section]:
             fleet_summary_console(cfg),
         )
     ]
+
+
+def _stack_cost_sections(cfg: StackConfig, plan: Plan) -> list[Section]:
+    from scripts.offline import stack_cost
+
+    lines = stack_cost.stack_cost_lines(cfg, plan)
+    title = "Stack hourly cost (estimate, with sources)"
+    return [Section(title, stack_cost.to_markdown(lines), stack_cost.to_console(lines))]
 
 
 def _critical_path_sections(plan: Plan) -> list[Section]:

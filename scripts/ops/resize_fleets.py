@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.emr.fleet_builder import ON_DEMAND_ALLOCATION_STRATEGY, SPOT_ALLOCATION_STRATEGY
+from components.emr.fleets.plan import ON_DEMAND_ALLOCATION_STRATEGY, SPOT_ALLOCATION_STRATEGY
 from scripts.ops.aws import ClientFactory, client_factory
 from scripts.ops.runbook import (
     EXIT_CHECKS_FAILED,

@@ -9,7 +9,7 @@ import pytest
 
 from components.config.stack import load_stack_config
 from components.emr.emr_cluster import CORE_FLEET_SCALED_PATHS, TASK_FLEET_SCALED_PATHS, EmrCluster, EmrClusterArgs
-from components.emr.fleet_builder import plan_cluster_fleets
+from components.emr.fleets.plan import plan_cluster_fleets
 from components.security import grants
 from scripts.offline.recorder import Plan, RecordedResource
 from tests.conftest import in_region

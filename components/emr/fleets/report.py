@@ -1,5 +1,7 @@
 """The fleet section of the offline plan's report: instance-type sets, capacity pools and hourly cost per stack.
 
+A cluster in a region without catalog prices shows its cost as ``unknown (no price for <region>)``.
+
 ``fleet_summary_markdown(cfg)`` renders a stack's fleets as markdown (the lead's plan report calls it; the
 per-stack output is reproduced in ``docs/emr-fleets.md``). Everything is computed from the config and the shipped
 instance catalog; nothing here touches AWS.
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 from components.config.emr import ClusterCapacityConfig
 from components.config.stack import StackConfig
 
-from .fleet_builder import ClusterFleets, CostEstimate, cost_assumptions, hourly_cost, plan_cluster_fleets
+from .cost import CostEstimate, cost_assumptions, hourly_cost, unknown_text
+from .plan import ClusterFleets, plan_cluster_fleets
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,20 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def _range(low: float | None, high: float | None) -> str:
+    return "-" if low is None or high is None else f"{_money(low)}-{_money(high)}"
+
+
+def stack_fleet_cost(summaries: Sequence[ClusterSummary]) -> tuple[float | None, str]:
+    """The EMR fleets' hourly total of a stack and its text: a figure, or ``unknown (<why>)`` when any
+    cluster is unpriced (a partial sum would read as the whole)."""
+    missing = [s.cost.unknown_reason for s in summaries if s.cost.unknown_reason]
+    if missing:
+        return None, unknown_text("; ".join(dict.fromkeys(m for m in missing if m)))
+    total = sum(s.cost.total or 0.0 for s in summaries)
+    return total, _money(total)
+
+
 def summary_markdown(title: str, summaries: Sequence[ClusterSummary], spot_discount: float) -> str:
     lines = [f"### {title}", ""]
     lines += [
@@ -95,16 +112,16 @@ def summary_markdown(title: str, summaries: Sequence[ClusterSummary], spot_disco
         for r in s.cost.rows:
             lines.append(
                 f"| {s.key} | {r.fleet} | {_money(r.on_demand_ec2)} | {_money(r.spot_ec2)} | {_money(r.emr_uplift)} "
-                f"| {_money(r.total)} | {_money(r.low)}-{_money(r.high)} |"
+                f"| {_money(r.total)} | {_range(r.low, r.high)} |"
             )
-        lines.append(
-            f"| **{s.key}** | **cluster** | | | | **{_money(s.cost.total)}** | "
-            f"{_money(s.cost.low)}-{_money(s.cost.high)} |"
-        )
-    total = sum(s.cost.total for s in summaries)
-    low = sum(s.cost.low for s in summaries)
-    high = sum(s.cost.high for s in summaries)
-    lines.append(f"| **stack** | | | | | **{_money(total)}** | {_money(low)}-{_money(high)} |")
+        cluster_total = unknown_text(s.cost.unknown_reason) if s.cost.unknown_reason else _money(s.cost.total or 0.0)
+        lines.append(f"| **{s.key}** | **cluster** | | | | **{cluster_total}** | {_range(s.cost.low, s.cost.high)} |")
+    _, total_text = stack_fleet_cost(summaries)
+    lows = [s.cost.low for s in summaries]
+    highs = [s.cost.high for s in summaries]
+    known = all(v is not None for v in (*lows, *highs))
+    span = _range(sum(v or 0.0 for v in lows), sum(v or 0.0 for v in highs)) if known else "-"
+    lines.append(f"| **EMR fleets, stack** | | | | | **{total_text}** | {span} |")
     lines += ["", f"_Assumptions:_ {cost_assumptions(spot_discount)}", ""]
     return "\n".join(lines)
 
@@ -119,11 +136,15 @@ def summary_console(title: str, summaries: Sequence[ClusterSummary], spot_discou
     """A compact plain-text form for the terminal: one line per fleet, then the costs."""
     lines = [title]
     for s in summaries:
-        lines.append(
-            f"  {s.key} ({s.region}, {s.subnet_count} subnets): {_money(s.cost.total)}/h "
-            f"(range {_money(s.cost.low)}-{_money(s.cost.high)})"
-        )
-        for f, row in zip(s.fleets.all, s.cost.rows, strict=True):
+        if s.cost.unknown_reason:
+            lines.append(f"  {s.key} ({s.region}, {s.subnet_count} subnets): {unknown_text(s.cost.unknown_reason)}")
+        else:
+            lines.append(
+                f"  {s.key} ({s.region}, {s.subnet_count} subnets): {_money(s.cost.total or 0.0)}/h "
+                f"(range {_range(s.cost.low, s.cost.high)})"
+            )
+        rows: list[str] = [_money(r.total) + "/h" for r in s.cost.rows] or ["cost unknown"] * len(s.fleets.all)
+        for f, row in zip(s.fleets.all, rows, strict=True):
             market = (
                 f"spot {f.target_spot_capacity} ({f.spot_allocation_strategy}, {f.spot_timeout_minutes} min -> "
                 f"{f.spot_timeout_action})"
@@ -133,12 +154,13 @@ def summary_console(title: str, summaries: Sequence[ClusterSummary], spot_discou
             lines.append(
                 f"    {f.name:<16} {f.role:<6} od {f.target_on_demand_capacity} / {market}; "
                 f"{len(f.instance_type_configs)} types, {len(f.families)} families, "
-                f"{f.capacity_pools(s.subnet_count)} pools; {_money(row.total)}/h"
+                f"{f.capacity_pools(s.subnet_count)} pools; {row}"
             )
-    total = sum(s.cost.total for s in summaries)
+    total, total_text = stack_fleet_cost(summaries)
     lines.append(
-        f"  stack total: {_money(total)}/h (estimate; Spot at {spot_discount:.0%} off On-Demand, "
-        f"prices of {summaries[0].cost.price_date if summaries else '-'})"
+        f"  EMR fleets total: {total_text}{'/h' if total is not None else ''} (estimate; Spot at "
+        f"{spot_discount:.0%} off On-Demand, prices of {summaries[0].cost.price_date if summaries else '-'}; "
+        "the whole stack's cost is in the stack cost section)"
     )
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""The shipped table of EC2 instance types the fleet builder chooses from, and the selection filter.
+"""The shipped table of EC2 instance types the fleet planner chooses from, and the selection filter.
 
 The table lives in ``data/instance_types.csv`` (header comment: price date, sources, how derived figures were
 computed; the ``price_source`` column says per row which price is listed and which derived). This module has no
@@ -24,8 +24,8 @@ DATA_FILE = Path(__file__).parent / "data" / "instance_types.csv"
 # Sizes in the order of their vCPU count; the catalog covers large..16xlarge where a family has them.
 SIZES: tuple[str, ...] = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 
-# Regions with a price column in the table.
-PRICED_REGIONS: tuple[str, ...] = ("us-east-1", "us-west-1")
+PRICE_COLUMN_PREFIX = "od_usd_per_hour_"
+"""Each priced region has one column ``od_usd_per_hour_<region, dashes as underscores>``."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,12 @@ class InstanceSpec:
     """Local NVMe instance store per instance (GB); 0 when the type is EBS-only."""
     generation: int
     od_usd_per_hour: dict[str, float]
-    """Linux On-Demand $/h per region (keys: ``PRICED_REGIONS``)."""
+    """Linux On-Demand $/h per region (keys: the regions with a price column, ``priced_regions()``)."""
     emr_usd_per_hour: float
     """The EMR uplift $/h, charged on top of EC2 whether the instance is On-Demand or Spot."""
     price_source: str
+    price_date: str
+    """The date the row's prices were taken (``YYYY-MM-DD``)."""
 
     @property
     def memory_per_vcpu_gib(self) -> float:
@@ -55,14 +57,9 @@ class InstanceSpec:
     def has_instance_store(self) -> bool:
         return self.instance_store_gb > 0
 
-    def od_price(self, region: str) -> float:
-        try:
-            return self.od_usd_per_hour[region]
-        except KeyError:
-            raise ValueError(
-                f"the instance catalog has no prices for region {region!r}; it prices {', '.join(PRICED_REGIONS)} "
-                f"(add a column to {DATA_FILE.name})"
-            ) from None
+    def od_price(self, region: str) -> float | None:
+        """Linux On-Demand $/h in ``region``; None when the catalog has no price there (the cost is unknown)."""
+        return self.od_usd_per_hour.get(region)
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,13 @@ def _read() -> tuple[CatalogMeta, dict[str, InstanceSpec]]:
         header="\n".join(line.lstrip("# ").rstrip() for line in header),
     )
     table: dict[str, InstanceSpec] = {}
-    for rec in csv.DictReader(rows):
+    reader = csv.DictReader(rows)
+    price_columns = {
+        c: c.removeprefix(PRICE_COLUMN_PREFIX).replace("_", "-")
+        for c in reader.fieldnames or ()
+        if c.startswith(PRICE_COLUMN_PREFIX)
+    }
+    for rec in reader:
         arch = rec["architecture"]
         if arch not in ("x86_64", "arm64"):
             raise ValueError(f"{DATA_FILE.name}: {rec['instance_type']}: unknown architecture {arch!r}")
@@ -101,12 +104,10 @@ def _read() -> tuple[CatalogMeta, dict[str, InstanceSpec]]:
             architecture="arm64" if arch == "arm64" else "x86_64",
             instance_store_gb=int(rec["instance_store_gb"]),
             generation=int(rec["generation"]),
-            od_usd_per_hour={
-                "us-east-1": float(rec["od_usd_per_hour_us_east_1"]),
-                "us-west-1": float(rec["od_usd_per_hour_us_west_1"]),
-            },
+            od_usd_per_hour={region: float(rec[column]) for column, region in price_columns.items() if rec[column]},
             emr_usd_per_hour=float(rec["emr_usd_per_hour"]),
             price_source=rec["price_source"],
+            price_date=rec["price_date"],
         )
         table[spec.instance_type] = spec
     return meta, table
@@ -125,6 +126,13 @@ def catalog() -> dict[str, InstanceSpec]:
 def meta() -> CatalogMeta:
     """The price date and sources recorded in the table's header."""
     return _loaded()[0]
+
+
+def priced_regions() -> tuple[str, ...]:
+    """Regions with an On-Demand price for every catalog type (a region priced for some types only is left out)."""
+    table = catalog().values()
+    regions = set.intersection(*(set(s.od_usd_per_hour) for s in table)) if table else set()
+    return tuple(sorted(regions))
 
 
 def families() -> frozenset[str]:
