@@ -8,6 +8,7 @@ Exit codes (the same across ``plan.py``, ``deploy.py``, ``smoke``, ``spot_drill`
 1     the runbook ran, and a check failed (a step failed, a cluster is not usable, capacity did not come back)
 2     bad input: a missing or incomplete outputs file, a bad option, a stack config that does not validate
 3     an AWS error: access denied, no credentials, an endpoint that cannot be reached, a throttled or failed call
+130   interrupted by the operator (Ctrl-C); steps already submitted keep running (the drill stops its experiment)
 ====  =========================================================================================================
 
 Errors go to stderr as one ``error: ...`` paragraph that names what failed and how to fix it, never a traceback.
@@ -39,6 +40,8 @@ EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_AWS_ERROR = 3
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT, the shell's convention): the runbook stopped waiting; what it started on AWS goes on."""
 
 REPO = Path(__file__).resolve().parents[2]
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -358,6 +361,13 @@ def run(body: Callable[[], int], *, region: str | None = None, stderr: TextIO | 
     except (ClientError, BotoCoreError) as err:
         print(f"error: {describe_aws_error(err, region=region)}", file=err_stream)
         return EXIT_AWS_ERROR
+    except KeyboardInterrupt:
+        print(
+            "\nerror: interrupted; EMR steps already submitted keep running (see the cluster's Steps tab, or "
+            "aws emr cancel-steps)",
+            file=err_stream,
+        )
+        return EXIT_INTERRUPTED
 
 
 # --- the stack's config ----------------------------------------------------------------------------------------------

@@ -229,6 +229,9 @@ def run_drill(
     try:
         wait_until(experiment_ended, what=f"FIS experiment {r.experiment_id}", timeout=opts.experiment_timeout,
                    interval=opts.interval, clock=clock, progress=progress)
+    except KeyboardInterrupt:
+        fis.stop_experiment(id=r.experiment_id)  # an operator who stops the drill stops the interruptions too
+        raise
     except WaitTimeoutError:
         fis.stop_experiment(id=r.experiment_id)
         state = {"status": "timed-out", "reason": f"still {state.get('status')} after "

@@ -179,3 +179,13 @@ def test_durations() -> None:
 def test_json_results_are_written(tmp_path: Path) -> None:
     path = runbook.write_json(tmp_path / "a" / "r.json", {"ok": True})
     assert json.loads(path.read_text()) == {"ok": True}
+
+
+def test_ctrl_c_ends_with_130_and_a_message_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    def body() -> int:
+        raise KeyboardInterrupt
+
+    assert runbook.run(body) == runbook.EXIT_INTERRUPTED
+    err = capsys.readouterr().err
+    assert "error: interrupted; EMR steps already submitted keep running" in err
+    assert "Traceback" not in err

@@ -205,3 +205,29 @@ def test_a_fleet_below_target_before_the_drill_is_refused(
 
     assert code == 1
     assert "has 16 of 32 Spot units before the drill" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_the_experiment_stops_it(aws: ClientFactory, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = runbook_stack(aws)
+    driver = EmrDriver(aws, {"spot-drill: long query": Outcome(polls=50)}).watch(out)
+    stubbed, _ = _stubbed_emr(out["burst_cluster_id"], capacity_back=True)
+    fis = aws("fis", REGIONS["compute"])
+    started: list[str] = []
+
+    def interrupt(d: EmrDriver) -> None:
+        experiments = fis.list_experiments()["experiments"]
+        mine = [e["id"] for e in experiments if e["experimentTemplateId"] == out["burst_spot_drill_template_id"]]
+        if mine and not started:
+            started.extend(mine)
+            raise KeyboardInterrupt
+
+    driver.hooks.append(interrupt)
+    code = spot_drill.main(_args(write_outputs(tmp_path, out), tmp_path), clock=driver.clock(),
+                           clients=_clients(aws, FleetView(aws("emr", REGIONS["compute"]), stubbed)))
+
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err
+    (experiment_id,) = started
+    status = fis.get_experiment(id=experiment_id)["experiment"]["state"]["status"]
+    assert status in {"stopping", "stopped"}
