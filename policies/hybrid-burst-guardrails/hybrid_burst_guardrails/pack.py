@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
+from .core.rule import Family
 from .registry import build_registry
 
 PACK_NAME = "hybrid-burst-guardrails"
 PACK_DESCRIPTION = (
-    "hybrid-burst guardrails: encryption, least privilege and Spot diversification for the EMR burst platform."
+    "hybrid-burst guardrails: encryption, least privilege, Spot diversification and observability for the EMR "
+    "burst platform."
 )
 #: Secure default; stacks/policy-config.<env>.json sets the real level per stack (dev advisory, staging/prod mandatory).
 DEFAULT_ENFORCEMENT = EnforcementLevel.MANDATORY
@@ -23,5 +25,5 @@ def serve() -> None:
         policies=registry.policies(),
         enforcement_level=DEFAULT_ENFORCEMENT,
         provider="aws",
-        tags=["encryption", "least-privilege", "spot"],
+        tags=[family.value for family in Family],
     )

@@ -38,3 +38,25 @@ def test_layout_decision_is_recorded() -> None:
     adr = (REPO / "docs" / "adr" / "0002-policy-pack-layout.md").read_text()
     assert "## Decision" in adr
     assert "RuleRegistry" in adr
+
+
+def test_generated_readme_and_tables_are_fresh() -> None:
+    """The pack README and docs/policies.md's rule tables come from the registry and the stack files."""
+    from hybrid_burst_guardrails.docs import outputs
+
+    stale = [str(p.relative_to(REPO)) for p, content in outputs(REPO).items() if p.read_text() != content]
+    fix = "cd policies/hybrid-burst-guardrails && python -m hybrid_burst_guardrails.docs"
+    assert not stale, f"stale: {stale}; run: {fix}"
+
+
+def test_readme_lists_every_rule_with_family_enforcement_config_and_remediation() -> None:
+    readme = (REPO / "policies" / "hybrid-burst-guardrails" / "README.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if line.startswith("| `")}
+    for rule in build_registry():
+        row = rows[rule.id]
+        assert f"| {rule.family.value} |" in row
+        level = rule.default_enforcement.value if rule.default_enforcement else "mandatory"
+        assert f"| {level} |" in row
+        assert rule.remediation.replace("|", "\\|") in row
+        for key in rule.config_schema:
+            assert f"`{key}`" in row

@@ -45,7 +45,9 @@ def test_get_analyzer_info_describes_every_rule(preview_pack: PackSession) -> No
         assert policy.severity == rule.severity.value
         assert policy.remediation == rule.remediation
         assert policy.tags == (rule.family.value,)
-        assert policy.enforcement_level == "mandatory"  # the pack's secure default
+        # The pack's secure default, unless the rule sets its own (emr-kerberos-required: advisory until opted in).
+        expected = rule.default_enforcement.value if rule.default_enforcement is not None else "mandatory"
+        assert policy.enforcement_level == expected
         assert set(policy.config_schema.get("properties", {})) == set(rule.config_schema)
 
 

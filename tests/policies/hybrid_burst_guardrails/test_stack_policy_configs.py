@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
 import pytest
 from hybrid_burst_guardrails.registry import build_registry
 
-from tests.policies.guardrail_harness import STACKS
+from tests.policies.guardrail_harness import REPO, STACKS
 
 ENVIRONMENTS = {"dev": "advisory", "staging": "mandatory", "prod": "mandatory"}
 
@@ -19,12 +20,35 @@ def load(env: str) -> dict[str, Any]:
     return document
 
 
+def documented_exceptions() -> set[tuple[str, str, str]]:
+    """(stack, rule, level) rows of the "Per-stack exceptions" table in docs/policies.md."""
+    doc = (REPO / "docs" / "policies.md").read_text()
+    section = doc.split("## Per-stack exceptions", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| `([a-z0-9-]+)` \| `(\w+)` \|", section, flags=re.MULTILINE)
+    return set(rows)
+
+
 @pytest.mark.parametrize(("env", "level"), ENVIRONMENTS.items())
 def test_enforcement_level(env: str, level: str) -> None:
     document = load(env)
     assert document["all"] == level
-    overrides = {v.get("enforcementLevel") for k, v in document.items() if k != "all"}
-    assert overrides <= {None}, "per-rule levels would silently diverge from the environment's level"
+
+
+def test_every_per_rule_level_is_a_documented_exception() -> None:
+    """A per-rule level diverges from the environment's level: docs/policies.md must say why and until when."""
+    overrides = {
+        (env, rule_id, entry["enforcementLevel"])
+        for env in ENVIRONMENTS
+        for rule_id, entry in load(env).items()
+        if rule_id != "all" and entry.get("enforcementLevel")
+    }
+    assert overrides == documented_exceptions()
+
+
+def test_kerberos_is_not_mandatory_in_prod_before_the_clusters_use_it() -> None:
+    """Issue 13: mandatory in prod once the security configurations carry Kerberos (switch it then)."""
+    assert load("prod")["emr-kerberos-required"]["enforcementLevel"] in {"advisory", "disabled"}
+    assert load("dev")["emr-kerberos-required"]["enforcementLevel"] == "disabled"
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -59,3 +83,12 @@ def test_thresholds_tighten_from_dev_to_prod() -> None:
     # Every cluster must span at least two AZs; prod cannot demand three because the on-prem proxy's region
     # (us-west-1) shows most accounts only two AZs (docs/adr/0001-regions-and-peering.md).
     assert dev["emr-cluster-multiple-subnets"]["minSubnets"] == prod["emr-cluster-multiple-subnets"]["minSubnets"] == 2
+    retention = "cloudwatch-log-group-retention"
+    assert (
+        dev[retention]["minRetentionDays"]
+        <= staging[retention]["minRetentionDays"]
+        <= prod[retention]["minRetentionDays"]
+    )
+    assert prod[retention]["minRetentionDays"] == 365, "prod keeps logs a year (README: flow-log retention 365 days)"
+    karpenter = "karpenter-spot-nodepool-diversification"
+    assert dev[karpenter]["minFamilies"] <= staging[karpenter]["minFamilies"] <= prod[karpenter]["minFamilies"]

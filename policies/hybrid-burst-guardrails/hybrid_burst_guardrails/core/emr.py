@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .coerce import provider_int
 from .unknowns import is_unknown
-from .values import as_int, as_list, as_mapping, first_block, join_path
+from .values import as_list, as_mapping, first_block, join_path
 
 CLUSTER = "aws:emr/cluster:Cluster"
 INSTANCE_FLEET = "aws:emr/instanceFleet:InstanceFleet"
@@ -39,7 +40,8 @@ class Fleet:
         value = self.props.get(key)
         if is_unknown(value):
             return None
-        return as_int(value) or 0
+        read = provider_int(value)
+        return read if isinstance(read, int) else 0
 
     @property
     def spot_capacity(self) -> int | None:

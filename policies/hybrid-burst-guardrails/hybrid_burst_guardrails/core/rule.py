@@ -37,11 +37,12 @@ Config = Mapping[str, Any]
 
 
 class Family(enum.StrEnum):
-    """The three concerns of the pack; each rule belongs to exactly one."""
+    """The concerns of the pack; each rule belongs to exactly one."""
 
     ENCRYPTION = "encryption"
     LEAST_PRIVILEGE = "least-privilege"
     SPOT = "spot"
+    OBSERVABILITY = "observability"
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,9 @@ class Rule:
     config_schema: ConfigSchema = field(default_factory=dict)
     #: Resource types the rule reads. Resource rules run only on these; stack rules receive only these.
     resource_types: frozenset[str]
+    #: The rule's own level when no config names it; ``None``: the pack's default (mandatory). A stack's
+    #: ``"all"`` overrides it (the CLI applies ``all`` to every policy), so stack files name such rules explicitly.
+    default_enforcement: EnforcementLevel | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {k: v["default"] for k, v in self.config_schema.items() if "default" in v}
@@ -182,7 +186,7 @@ class Rule:
             "tags": [self.family.value],
             "remediation_steps": self.remediation,
             # None: the pack's default (mandatory) applies unless --policy-pack-config says otherwise.
-            "enforcement_level": None,
+            "enforcement_level": self.default_enforcement,
         }
 
     def _raise_for_unknowns(self, evaluation: Evaluation) -> None:

@@ -40,28 +40,17 @@ def is_set(value: object) -> bool:
     return True
 
 
-def as_bool(value: object) -> bool | None:
-    """Known booleans; ``"true"``/``"false"`` strings too. ``None`` for missing or unrecognised."""
+def json_bool(value: object) -> bool | None:
+    """A boolean inside a JSON *document* (an EMR security configuration), not a provider property.
+
+    Documents are parsed by the AWS service, not the provider, so they get JSON's reading: ``true``/``false``, and
+    the strings ``"true"``/``"false"`` that EMR's own examples sometimes show. Provider properties go through
+    ``core.coerce.provider_bool`` instead.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in {"true", "false"}:
         return value.lower() == "true"
-    return None
-
-
-def as_int(value: object) -> int | None:
-    """Known integers (JSON numbers arrive as floats over gRPC); ``None`` otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
     return None
 
 

@@ -6,8 +6,10 @@ from . import (
     cloudwatch_log_group_kms,
     eks_secrets_encryption,
     emr_cluster_security_configuration,
+    emr_on_eks_job_template_logs_encrypted,
     glue_catalog_encryption,
     kms_key_rotation,
+    launch_template_ebs_encrypted,
     s3_bucket_public_access_block,
     s3_bucket_sse_kms,
     s3_bucket_tls_only,
@@ -24,6 +26,8 @@ RULES: tuple[Rule, ...] = (
     cloudwatch_log_group_kms.RULE,
     sns_topic_kms.RULE,
     eks_secrets_encryption.RULE,
+    launch_template_ebs_encrypted.RULE,
+    emr_on_eks_job_template_logs_encrypted.RULE,
 )
 
 __all__ = ["RULES"]

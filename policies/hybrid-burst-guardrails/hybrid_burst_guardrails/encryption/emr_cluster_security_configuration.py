@@ -24,7 +24,7 @@ from pulumi_policy import Severity
 from hybrid_burst_guardrails.core.links import Link, link
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, StackResource, StackRule
 from hybrid_burst_guardrails.core.unknowns import contains_unknown, is_unknown
-from hybrid_burst_guardrails.core.values import as_bool, as_mapping
+from hybrid_burst_guardrails.core.values import as_mapping, json_bool
 
 RULE_ID = "emr-cluster-security-configuration"
 DESCRIPTION = (
@@ -56,7 +56,7 @@ def _problems(document: Mapping[str, Any], config: Config) -> list[str]:
     enc = as_mapping(document.get("EncryptionConfiguration")) or {}
     problems: list[str] = []
     at_rest = as_mapping(enc.get("AtRestEncryptionConfiguration")) or {}
-    if as_bool(enc.get("EnableAtRestEncryption")) is not True:
+    if json_bool(enc.get("EnableAtRestEncryption")) is not True:
         problems.append("EnableAtRestEncryption is not true")
     else:
         s3 = as_mapping(at_rest.get("S3EncryptionConfiguration")) or {}
@@ -67,9 +67,9 @@ def _problems(document: Mapping[str, Any], config: Config) -> list[str]:
         disk = as_mapping(at_rest.get("LocalDiskEncryptionConfiguration"))
         if disk is None or not disk.get("EncryptionKeyProviderType"):
             problems.append("LocalDiskEncryptionConfiguration.EncryptionKeyProviderType is missing")
-        elif as_bool(disk.get("EnableEbsEncryption")) is not True:
+        elif json_bool(disk.get("EnableEbsEncryption")) is not True:
             problems.append("LocalDiskEncryptionConfiguration.EnableEbsEncryption is not true (EBS unencrypted)")
-    if as_bool(enc.get("EnableInTransitEncryption")) is not True:
+    if json_bool(enc.get("EnableInTransitEncryption")) is not True:
         problems.append("EnableInTransitEncryption is not true")
     else:
         transit = as_mapping(enc.get("InTransitEncryptionConfiguration")) or {}

@@ -13,9 +13,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import describe, provider_bool
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_bool, as_mapping, first_block, is_set
+from hybrid_burst_guardrails.core.values import as_mapping, first_block, is_set
 
 RULE_ID = "glue-catalog-encryption"
 DESCRIPTION = "Glue Data Catalog encryption settings must encrypt metadata with KMS and connection passwords."
@@ -79,8 +80,9 @@ def check(_resource_type: str, props: Mapping[str, Any], config: Config) -> Eval
         enabled = passwords.get("returnConnectionPasswordEncrypted")
         if is_unknown(enabled):
             ev.unknown(f"{BASE}.connectionPasswordEncryption.returnConnectionPasswordEncrypted")
-        elif as_bool(enabled) is not True:
-            ev.fail("connectionPasswordEncryption.returnConnectionPasswordEncrypted is not true.")
+        elif provider_bool(enabled) is not True:
+            shown = "unset" if enabled is None else describe(enabled)
+            ev.fail(f"connectionPasswordEncryption.returnConnectionPasswordEncrypted is {shown}, not true.")
         elif require_cmk and not is_set(passwords.get("awsKmsKeyId")):
             ev.fail("connectionPasswordEncryption.awsKmsKeyId is not set (customer managed key required).")
     return ev

@@ -16,9 +16,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import INVALID, describe, provider_bool, provider_int
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_bool, as_int
 
 RULE_ID = "kms-key-rotation"
 DESCRIPTION = "Symmetric KMS keys must have automatic key rotation enabled."
@@ -60,14 +60,19 @@ def check(_resource_type: str, props: Mapping[str, Any], config: Config) -> Eval
     if is_unknown(enabled):
         ev.unknown("enableKeyRotation")
         return ev
-    if as_bool(enabled) is not True:
-        ev.fail("Key rotation is not enabled (enableKeyRotation is unset or false).")
+    if provider_bool(enabled) is not True:
+        shown = "unset" if enabled is None else describe(enabled)
+        ev.fail(f"Key rotation is not enabled (enableKeyRotation is {shown}).")
         return ev
     period = props.get("rotationPeriodInDays")
     if is_unknown(period):
         ev.unknown("rotationPeriodInDays")
         return ev
-    days = as_int(period) if period not in (None, "") else AWS_DEFAULT_ROTATION_DAYS
+    read = provider_int(period) if period not in (None, "") else AWS_DEFAULT_ROTATION_DAYS
+    if read is INVALID:
+        ev.fail(f"rotationPeriodInDays is {describe(period)}, which the provider cannot read as a number of days.")
+        return ev
+    days = read if isinstance(read, int) else None
     limit = int(config["maxRotationPeriodDays"])
     if days is not None and days > limit:
         shown = f"rotationPeriodInDays={days}" if period not in (None, "") else f"the default period ({days} days)"

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import provider_bool
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, StackResource, StackRule
 from hybrid_burst_guardrails.core.s3 import BUCKET_TYPES, attachments
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_bool
 
 RULE_ID = "s3-bucket-public-access-block"
 DESCRIPTION = "S3 buckets must have a public access block with all four settings enabled."
@@ -39,7 +39,7 @@ FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPu
 
 def _flags(block: StackResource) -> tuple[list[str], list[str]]:
     """(flags that are not true, flags that are unknown)."""
-    off = [f for f in FLAGS if not is_unknown(block.props.get(f)) and as_bool(block.props.get(f)) is not True]
+    off = [f for f in FLAGS if not is_unknown(block.props.get(f)) and provider_bool(block.props.get(f)) is not True]
     unknown = [f"{block.name}.{f}" for f in FLAGS if is_unknown(block.props.get(f))]
     return off, unknown
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import describe, provider_bool, provider_int
 from hybrid_burst_guardrails.core.ports import describe_range
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_bool, as_int, as_list, as_mapping, join_path
+from hybrid_burst_guardrails.core.values import as_list, as_mapping, join_path
 
 RULE_ID = "emr-block-public-access"
 DESCRIPTION = "EMR block public access must be enabled and permit no public ports beyond the allowed ones."
@@ -42,8 +43,12 @@ def check(_resource_type: str, props: Mapping[str, Any], config: Config) -> Eval
     enabled = props.get("blockPublicSecurityGroupRules")
     if is_unknown(enabled):
         ev.unknown("blockPublicSecurityGroupRules")
-    elif as_bool(enabled) is not True:
-        ev.fail("blockPublicSecurityGroupRules is not true: EMR will launch clusters with public security group rules.")
+    elif provider_bool(enabled) is not True:
+        shown = "unset" if enabled is None else describe(enabled)
+        ev.fail(
+            f"blockPublicSecurityGroupRules is {shown}, not true: EMR will launch clusters with public security "
+            "group rules."
+        )
         return ev
     ranges = props.get("permittedPublicSecurityGroupRuleRanges")
     if is_unknown(ranges):
@@ -61,8 +66,8 @@ def check(_resource_type: str, props: Mapping[str, Any], config: Config) -> Eval
         if is_unknown(low) or is_unknown(high):
             ev.unknown(path)
             continue
-        lo, hi = as_int(low), as_int(high)
-        if lo is None or hi is None:
+        lo, hi = provider_int(low), provider_int(high)
+        if not isinstance(lo, int) or not isinstance(hi, int):
             continue
         extra = [p for p in range(min(lo, hi), max(lo, hi) + 1) if p not in allowed][:1]
         if extra:

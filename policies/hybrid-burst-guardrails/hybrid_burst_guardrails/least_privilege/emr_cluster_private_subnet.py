@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import provider_bool
 from hybrid_burst_guardrails.core.links import value_matches
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, StackResource, StackRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_bool, as_list, as_mapping, first_block
+from hybrid_burst_guardrails.core.values import as_list, as_mapping, first_block
 
 RULE_ID = "emr-cluster-private-subnet"
 DESCRIPTION = "EMR clusters must run in private subnets (no public IP mapping)."
@@ -50,7 +51,7 @@ def check(resources: Sequence[StackResource], _config: Config) -> Evaluation:
             public = subnet.props.get("mapPublicIpOnLaunch")
             if is_unknown(public):
                 ev.unknown(f"{subnet.name}.mapPublicIpOnLaunch", cluster.urn)
-            elif as_bool(public) is True:
+            elif provider_bool(public) is True:
                 ev.fail(
                     f"Cluster '{cluster.name}' uses subnet '{subnet.name}', which maps public IPs on launch.",
                     cluster.urn,

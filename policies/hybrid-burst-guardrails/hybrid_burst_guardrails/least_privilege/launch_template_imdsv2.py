@@ -12,9 +12,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import provider_int
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_int, as_mapping, first_block
+from hybrid_burst_guardrails.core.values import as_mapping, first_block
 
 RULE_ID = "launch-template-imdsv2"
 DESCRIPTION = "Launch templates must require IMDSv2 (metadataOptions.httpTokens = required)."
@@ -57,8 +58,8 @@ def check(_resource_type: str, props: Mapping[str, Any], config: Config) -> Eval
         ev.unknown("metadataOptions.httpPutResponseHopLimit")
     else:
         limit = int(config["maxHttpPutResponseHopLimit"])
-        value = as_int(hops)
-        if value is not None and value > limit:
+        value = provider_int(hops)
+        if isinstance(value, int) and value > limit:
             ev.fail(f"metadataOptions.httpPutResponseHopLimit is {value}; the maximum allowed is {limit}.")
     return ev
 

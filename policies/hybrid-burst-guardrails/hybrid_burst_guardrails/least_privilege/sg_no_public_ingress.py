@@ -20,10 +20,11 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import provider_int
 from hybrid_burst_guardrails.core.ports import describe_range
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_int, as_list, as_mapping, join_path
+from hybrid_burst_guardrails.core.values import as_list, as_mapping, join_path
 
 RULE_ID = "sg-no-public-ingress"
 DESCRIPTION = "Security groups must not allow ingress from 0.0.0.0/0 or ::/0."
@@ -56,6 +57,12 @@ def _is_internet(cidr: object) -> bool:
         return False
 
 
+def _port(value: object) -> int | None:
+    """A port as the provider reads it (``"22"`` is 22); ``None`` when unset or unreadable (judged as any port)."""
+    read = provider_int(value)
+    return read if isinstance(read, int) else None
+
+
 def _judge(
     entry: Mapping[str, Any], path: str, cidrs: list[tuple[str, object]], config: Config, ev: Evaluation
 ) -> None:
@@ -77,7 +84,7 @@ def _judge(
         ev.fail(f"{path} allows {proto.upper()} from {', '.join(public)}.")
         return
     else:
-        from_port, to_port = as_int(raw_from), as_int(raw_to)
+        from_port, to_port = _port(raw_from), _port(raw_to)
         low = from_port if from_port is not None and from_port >= 0 else 0
         high = to_port if to_port is not None and to_port >= 0 else 65535
     allowed = set(config["allowedPublicPorts"])

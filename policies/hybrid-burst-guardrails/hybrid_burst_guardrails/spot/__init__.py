@@ -1,4 +1,4 @@
-"""Spot-diversification family: EMR fleets and EKS node groups that survive Spot reclaims."""
+"""Spot-diversification family: EMR fleets, EKS node groups and Karpenter node pools that survive Spot reclaims."""
 
 from hybrid_burst_guardrails.core.rule import Rule
 
@@ -10,6 +10,7 @@ from . import (
     emr_fleet_spot_timeout,
     emr_primary_fleet_on_demand,
     emr_spot_instance_group,
+    karpenter_spot_nodepool_diversification,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -20,6 +21,7 @@ RULES: tuple[Rule, ...] = (
     emr_primary_fleet_on_demand.RULE,
     eks_spot_nodegroup_diversification.RULE,
     emr_spot_instance_group.RULE,
+    karpenter_spot_nodepool_diversification.RULE,
 )
 
 __all__ = ["RULES"]

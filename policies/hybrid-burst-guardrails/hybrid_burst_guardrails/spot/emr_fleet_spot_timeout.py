@@ -14,10 +14,11 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from hybrid_burst_guardrails.core.coerce import provider_int
 from hybrid_burst_guardrails.core.emr import CLUSTER, INSTANCE_FLEET, fleets
 from hybrid_burst_guardrails.core.rule import Config, ConfigSchema, Evaluation, Family, ResourceRule
 from hybrid_burst_guardrails.core.unknowns import is_unknown
-from hybrid_burst_guardrails.core.values import as_int, join_path
+from hybrid_burst_guardrails.core.values import join_path
 
 RULE_ID = "emr-fleet-spot-timeout"
 DESCRIPTION = "EMR fleets using Spot must set a provisioning timeout and a timeout action."
@@ -75,7 +76,8 @@ def check(resource_type: str, props: Mapping[str, Any], config: Config) -> Evalu
             if is_unknown(minutes):
                 ev.unknown(join_path(base, "timeoutDurationMinutes"))
                 continue
-            value = as_int(minutes)
+            read = provider_int(minutes)
+            value = read if isinstance(read, int) else None
             if value is None:
                 ev.fail(f"{label} sets no timeoutDurationMinutes.")
             elif not MIN_TIMEOUT_MINUTES <= value <= max_minutes:

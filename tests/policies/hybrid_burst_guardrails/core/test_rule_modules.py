@@ -12,7 +12,12 @@ from hybrid_burst_guardrails.core.rule import Family, Rule
 from hybrid_burst_guardrails.registry import build_registry
 from pulumi_policy import Severity
 
-FAMILY_PACKAGES = {"encryption": Family.ENCRYPTION, "least_privilege": Family.LEAST_PRIVILEGE, "spot": Family.SPOT}
+FAMILY_PACKAGES = {
+    "encryption": Family.ENCRYPTION,
+    "least_privilege": Family.LEAST_PRIVILEGE,
+    "spot": Family.SPOT,
+    "observability": Family.OBSERVABILITY,
+}
 
 
 def rule_modules() -> list[ModuleType]:
