@@ -36,7 +36,7 @@ test: $(STAMP)
 # mypy runs twice: the program and the policy pack each have a __main__.py (one module name per run).
 lint: $(STAMP)
 	$(IN_VENV) "$(BIN)/ruff" check .
-	$(IN_VENV) "$(BIN)/mypy" __main__.py components scripts bench
+	$(IN_VENV) "$(BIN)/mypy" __main__.py stack components scripts bench
 	cd policies/hybrid-burst-guardrails && $(IN_VENV) "$(abspath $(BIN))/mypy" --config-file ../../pyproject.toml --exclude '^venv/' .
 
 clean-venv:

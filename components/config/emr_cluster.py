@@ -230,7 +230,9 @@ class EmrClusterSettings(StrictModel):
     """Termination protection on both clusters. Preset: on in prod."""
     lake_formation: bool = False
     """Add the Lake Formation authorization block (runtime roles, session tag ``Amazon EMR``) to the burst
-    security configuration. Default: off until the lake issue registers the runtime role."""
+    security configuration. Default: off until an environment's burst jobs are submitted with the lake's runtime
+    role (``ExecutionRoleArn`` on each step): the block changes how every step on the burst cluster is authorized,
+    so an environment turns it on when its jobs pass the role."""
     onprem_dns_zone: str = "onprem.hybrid-burst.internal"
     """Route 53 private zone with stable names of the on-prem endpoints (``namenode.``, ``metastore.``).
     Default: onprem.hybrid-burst.internal."""

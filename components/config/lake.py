@@ -4,8 +4,8 @@ Principals are named symbolically so that the config can be validated before any
 
 - ``emr-runtime`` (built in): the EMR runtime role the lake creates for Lake Formation-governed Spark/Trino;
 - names under ``principals``: an existing IAM role/user (``arn``), a role the lake creates (``create: true``),
-  or a principal created later in the program and bound with ``LakeGovernance.bind_principal`` (``lateBound``,
-  e.g. ``emr-on-eks-job``, the EMR on EKS job execution role of the EKS section).
+  or a role the program creates before the lake and passes to it by ARN (``lateBound``: ``emr-on-eks-job``, the
+  EMR on EKS job execution role).
 
 Every grant is checked against the catalog defined here: the database and table must exist, and every column
 must be in the table's schema (Lake Formation would only fail at deploy time, after half the grants exist).
@@ -14,7 +14,7 @@ must be in the table's schema (Lake Formation would only fail at deploy time, af
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -22,6 +22,9 @@ from .types import Arn, StrictModel
 
 EMR_RUNTIME = "emr-runtime"
 """Symbol of the built-in EMR runtime role (created by ``LakeGovernance``)."""
+EMR_ON_EKS_JOB = "emr-on-eks-job"
+"""Symbol of the EMR on EKS job execution role: a ``lateBound`` principal the EKS side creates and the lake
+grants to."""
 DEPLOYER = "deployer"
 """Symbol in ``admins`` for the IAM role/user running ``pulumi up`` (resolved with ``aws.iam.getSessionContext``).
 Lake Formation only lets its administrators grant permissions, so the deployer must stay an admin for the
@@ -175,8 +178,8 @@ class PrincipalConfig(StrictModel):
     """The lake creates an IAM role for this principal, assumable by IAM principals of the account that are
     allowed ``sts:AssumeRole`` on it. Default: off."""
     late_bound: bool = False
-    """Created later in the program and bound with ``LakeGovernance.bind_principal(symbol, arn)`` (the EMR on
-    EKS job role). Default: off."""
+    """A role the program creates before the lake and passes to it by ARN (``LakeGovernanceArgs.principal_arns``;
+    the EMR on EKS job role). Default: off."""
 
     @field_validator("arn")
     @classmethod
@@ -194,7 +197,7 @@ class PrincipalConfig(StrictModel):
         if sum(sources) != 1:
             raise ValueError(
                 "@arn: set exactly one of arn (existing principal), create: true (the lake creates a role) or "
-                "lateBound: true (bound later with LakeGovernance.bind_principal)"
+                "lateBound: true (a role the program creates, e.g. emr-on-eks-job)"
             )
         return self
 
@@ -398,96 +401,3 @@ class LakeConfig(StrictModel):
     def database(self, name: str) -> DatabaseConfig:
         return next(d for d in self.databases if d.name == name)
 
-
-# The lake's shared schema: TPC-DS (tables created by the benchmark's data preparation) and a demo database
-# with one Iceberg table whose PII columns are tagged, so column-level governance is visible in every stack.
-_CATALOG: dict[str, Any] = {
-    "lfTags": {
-        "domain": ["benchmark", "demo"],
-        "sensitivity": ["public", "internal", "pii"],
-    },
-    "databases": [
-        {
-            "name": "tpcds",
-            "description": "TPC-DS benchmark data (tables created by the data preparation job)",
-            "zone": "raw",
-            "lfTags": {"domain": "benchmark", "sensitivity": "public"},
-        },
-        {
-            "name": "demo",
-            "description": "Demo curated data (Iceberg)",
-            "zone": "curated",
-            "lfTags": {"domain": "demo", "sensitivity": "internal"},
-            "tables": [
-                {
-                    "name": "customers",
-                    "description": "Customer dimension (Iceberg v2)",
-                    "columns": [
-                        {"name": "customer_id", "type": "long", "required": True},
-                        {"name": "full_name", "type": "string", "lfTags": {"sensitivity": "pii"}},
-                        {"name": "email", "type": "string", "lfTags": {"sensitivity": "pii"}},
-                        {"name": "country", "type": "string"},
-                        {"name": "segment", "type": "string"},
-                        {"name": "lifetime_value", "type": "decimal(12,2)"},
-                        {"name": "signup_date", "type": "date"},
-                    ],
-                    "partitionBy": ["country"],
-                }
-            ],
-        },
-    ],
-    "principals": {
-        "analysts": {"create": True},
-        "emr-on-eks-job": {"lateBound": True},
-    },
-    "grants": [
-        # Analysts read customers without PII; the runtime role may create TPC-DS tables (data preparation).
-        {"principal": "analysts", "database": "demo", "permissions": ["DESCRIBE"]},
-        {
-            "principal": "analysts",
-            "database": "demo",
-            "table": "customers",
-            "excludedColumns": ["full_name", "email"],
-            "permissions": ["SELECT"],
-        },
-        {"principal": "emr-runtime", "database": "tpcds", "permissions": ["DESCRIBE", "CREATE_TABLE"]},
-        {"principal": "emr-runtime", "database": "demo", "table": "customers",
-         "permissions": ["SELECT", "DESCRIBE", "INSERT", "DELETE"]},
-        {"principal": "emr-on-eks-job", "database": "demo", "table": "customers",
-         "columns": ["customer_id", "country", "segment", "lifetime_value"], "permissions": ["SELECT"]},
-    ],
-    "tagGrants": [
-        # Every benchmark table (current and future) is readable by both engines' roles and the analysts.
-        {"principal": "emr-runtime", "expression": {"domain": ["benchmark"], "sensitivity": ["public"]},
-         "permissions": ["SELECT", "DESCRIBE"]},
-        {"principal": "emr-on-eks-job", "expression": {"domain": ["benchmark"], "sensitivity": ["public"]},
-         "permissions": ["SELECT", "DESCRIBE"]},
-        {"principal": "analysts", "expression": {"domain": ["benchmark"], "sensitivity": ["public"]},
-         "permissions": ["SELECT", "DESCRIBE"]},
-    ],
-    "locationGrants": [
-        {"principal": "emr-runtime", "zone": "raw"},
-        {"principal": "emr-runtime", "zone": "curated"},
-    ],
-}
-
-PRESETS: dict[str, dict[str, Any]] = {
-    "dev": {
-        **_CATALOG,
-        "forceDestroy": True,
-        "lifecycle": {"exchangeExpirationDays": 1, "resultsExpirationDays": 7, "rawTransitionDays": 30,
-                      "logsExpirationDays": 14, "accessLogsExpirationDays": 30, "noncurrentVersionExpirationDays": 7},
-    },
-    "staging": {
-        **_CATALOG,
-        "lifecycle": {"exchangeExpirationDays": 1, "resultsExpirationDays": 30, "rawTransitionDays": 90,
-                      "logsExpirationDays": 90, "accessLogsExpirationDays": 90},
-    },
-    "prod": {
-        **_CATALOG,
-        "requireAdmins": True,
-        "lifecycle": {"exchangeExpirationDays": 2, "resultsExpirationDays": 90, "rawTransitionDays": 90,
-                      "logsExpirationDays": 365, "accessLogsExpirationDays": 365,
-                      "noncurrentVersionExpirationDays": 90},
-    },
-}

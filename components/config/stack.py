@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from . import eks, emr, lake, network, observability
+from . import eks, emr, lake_presets, network, observability
 from .eks import EksConfig
 from .emr import EmrConfig
 from .errors import PROJECT, ConfigError, from_validation_error
@@ -55,7 +55,7 @@ _SECTIONS: dict[str, tuple[type[BaseModel], dict[str, dict[str, Any]]]] = {
     "regions": (RegionsConfig, {"dev": {}, "staging": {}, "prod": {}}),
     "network": (NetworkConfig, network.PRESETS),
     "emr": (EmrConfig, emr.PRESETS),
-    "lake": (LakeConfig, lake.PRESETS),
+    "lake": (LakeConfig, lake_presets.PRESETS),
     "observability": (ObservabilityConfig, observability.PRESETS),
     "eks": (EksConfig, eks.PRESETS),
 }

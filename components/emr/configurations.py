@@ -25,13 +25,10 @@ from typing import Any
 
 from components.config.emr_cluster import EmrClusterSettings
 
+from .ports import DATANODE_PORT, METASTORE_PORT
+
 Classification = dict[str, Any]
 
-# Ports the peering security group opens (components/network/cross_region_peering.py DEFAULT_PEER_PORTS); the
-# on-prem cluster pins its daemons to them so a changed Hadoop default cannot silently break the link.
-NAMENODE_PORT = 8020
-DATANODE_PORT = 9866
-METASTORE_PORT = 9083
 
 ALLUXIO_CORE_SITE = "/etc/alluxio-client/core-site.xml"
 """Hadoop config file the bootstrap writes for the engines: ``hdfs://`` of the on-prem NameNode goes through

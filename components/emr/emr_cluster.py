@@ -1,11 +1,12 @@
 """EmrCluster: one EMR-on-EC2 cluster on instance fleets, private, encrypted, least privilege.
 
 What it creates (children named ``<name>-<role>``):
-- ``EmrRoles`` (service role on AmazonEMRServicePolicy_v2 + scoped instance profile) and, unless one is brought,
+- ``EmrRoles`` (service role on AmazonEMRServicePolicy_v2 + scoped instance role and profile, or the brought
+  ``instance_role``/``instance_profile_arn`` with the cluster's statements attached) and, unless one is brought,
   an ``EmrSecurityConfiguration`` (at-rest + in-transit encryption, IMDSv2, Lake Formation fields);
-- three EMR-managed security groups (primary, core/task, service access) tagged
+- three EMR-managed security groups (primary, core/task, service access; ``security_groups.py``) tagged
   ``for-use-with-amazon-emr-managed-policies=true`` - the v2 service policy acts only on tagged groups;
-- the bootstrap scripts and artifact files, uploaded to the artifacts bucket under a content hash;
+- the bootstrap scripts and artifact files (``artifacts.py``), uploaded to the artifacts bucket under a content hash;
 - the cluster (primary + core fleets from the fleet builder, every private subnet for AZ flexibility, logs to
   the encrypted logs bucket, auto-termination, step concurrency, termination protection as configured);
 - the task fleet as an ``aws.emr.InstanceFleet`` and an ``aws.emr.ManagedScalingPolicy``.
@@ -19,59 +20,27 @@ pulumi/runtime/resource.py ``_translate_ignore_changes``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from components.network.regional_network import EMR_MANAGED_TAG
 from components.security import grants
 
+from .artifacts import ARTIFACT_PREFIX, Artifact, BootstrapScript
 from .configurations import merge
 from .fleets import render
 from .fleets.plan import ClusterFleets
-from .roles import EmrRoles, EmrRolesArgs, s3_object_read
+from .roles import EmrRoles, EmrRolesArgs, validate_instance_role
 from .security_configuration import EmrSecurityConfiguration, EmrSecurityConfigurationArgs
-
-BOOTSTRAP_DIR = Path(__file__).resolve().parent / "bootstrap"
-ARTIFACT_PREFIX = "emr"
+from .security_groups import emr_managed_security_groups
 
 # Paths (engine spelling) that managed scaling owns once the cluster runs.
 CORE_FLEET_SCALED_PATHS = ("coreInstanceFleet.targetOnDemandCapacity", "coreInstanceFleet.targetSpotCapacity")
 TASK_FLEET_SCALED_PATHS = ("targetOnDemandCapacity", "targetSpotCapacity")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Artifact:
-    """A file the cluster reads from S3 (bootstrap script, catalog file), stored under its content hash so a
-    changed file is a new object (bootstrap actions also run on nodes added later: they must not drift)."""
-
-    name: str
-    content: str
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.content.encode()).hexdigest()[:12]
-
-    def key(self, cluster: str) -> str:
-        return f"{ARTIFACT_PREFIX}/{cluster}/{self.digest}/{self.name}"
-
-    @staticmethod
-    def from_file(path: Path) -> Artifact:
-        return Artifact(name=path.name, content=path.read_text())
-
-
-@dataclass(frozen=True, kw_only=True)
-class BootstrapScript:
-    """A bootstrap action whose script is one of our artifacts."""
-
-    artifact: Artifact
-    args: Sequence[pulumi.Input[str]] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +121,12 @@ class EmrClusterArgs:
     """Bring your own EMR service role. Default: created (AmazonEMRServicePolicy_v2)."""
     instance_role_path: str = "/"
     """IAM path of the created instance role (e.g. the path the Lake Formation runtime role trusts).
-    Default: ``/``."""
+    Default: ``/``. Only with a created role."""
+    instance_role: aws.iam.Role | None = None
+    """Bring your own EC2 instance role (with ``instance_profile_arn``); the cluster's instance statements are
+    attached to it as an inline policy. Default: a role and an instance profile are created."""
+    instance_profile_arn: pulumi.Input[str] | None = None
+    """Instance profile of ``instance_role``. Required with ``instance_role``, refused without it."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Service-required tags only (everything else comes from the provider's default_tags). Default: none."""
 
@@ -201,7 +175,9 @@ class EmrCluster(pulumi.ComponentResource):
                 opts=child,
             )
             security_configuration_name = sec.security_configuration_name
-            statements.append(s3_object_read(sec.certificate_bucket, sec.certificate_key, sid="tls certificates"))
+            statements.append(
+                grants.s3_object_read(sec.certificate_bucket, sec.certificate_key, sid="tls certificates")
+            )
             kms_keys += [args.s3_kms_key_arn, args.local_disk_kms_key_arn]
         if args.artifacts_kms_key_arn is not None:
             kms_keys.append(args.artifacts_kms_key_arn)
@@ -250,11 +226,13 @@ class EmrCluster(pulumi.ComponentResource):
                 local_disk_kms_key_arn=args.local_disk_kms_key_arn,
                 service_role_arn=args.service_role_arn,
                 instance_role_path=args.instance_role_path,
+                instance_role=args.instance_role,
+                instance_profile_arn=args.instance_profile_arn,
             ),
             opts=child,
         )
 
-        groups, rules = _security_groups(name, args, child)
+        groups, rules = emr_managed_security_groups(name, args.vpc_id, child)
 
         extra_groups: pulumi.Input[str] | None = (
             pulumi.Output.all(*args.additional_security_group_ids).apply(",".join)
@@ -365,72 +343,12 @@ class EmrCluster(pulumi.ComponentResource):
         )
 
 
-def _security_groups(
-    name: str, args: EmrClusterArgs, child: pulumi.ResourceOptions
-) -> tuple[dict[str, aws.ec2.SecurityGroup], list[pulumi.Resource]]:
-    """The EMR-managed security groups (primary, core/task, service access) and the rules EMR expects us to
-    create; EMR adds the intra-cluster rules itself."""
-    groups = {
-        role: aws.ec2.SecurityGroup(
-            f"{name}-{role}",
-            vpc_id=args.vpc_id,
-            description=f"EMR-managed security group ({role}) of {name}",
-            # EMR adds rules that reference the other cluster groups; revoke them on delete so the groups
-            # can be deleted (otherwise the cross-references block deletion).
-            revoke_rules_on_delete=True,
-            tags={"Name": f"{name}-{role}", **EMR_MANAGED_TAG},
-            opts=child,
-        )
-        for role in ("primary", "core", "service-access")
-    }
-    # Outbound: S3 through the gateway endpoint (no fixed CIDR), interface endpoints, the peered VPC and, where
-    # the VPC has one, the NAT. EMR's default managed groups allow all outbound traffic too; no inbound rule from
-    # outside the cluster exists, and EMR block public access is on.
-    rules: list[pulumi.Resource] = [
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-{role}-egress",
-            security_group_id=groups[role].id,
-            ip_protocol="-1",
-            cidr_ipv4="0.0.0.0/0",
-            description="outbound (S3 gateway endpoint, interface endpoints, peering)",
-            opts=child,
-        )
-        for role in ("primary", "core")
-    ]
-    # Service access group for clusters in private subnets
-    # (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-man-sec-groups.html#emr-sg-elasticmapreduce-sa-private).
-    rules.append(
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-service-access-9443",
-            security_group_id=groups["service-access"].id,
-            ip_protocol="tcp",
-            from_port=9443,
-            to_port=9443,
-            referenced_security_group_id=groups["primary"].id,
-            description="EMR service access from the primary node",
-            opts=child,
-        )
-    )
-    rules.extend(
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-service-access-to-{role}",
-            security_group_id=groups["service-access"].id,
-            ip_protocol="tcp",
-            from_port=8443,
-            to_port=8443,
-            referenced_security_group_id=groups[role].id,
-            description=f"EMR service to the {role} nodes",
-            opts=child,
-        )
-        for role in ("primary", "core")
-    )
-    return groups, rules
-
-
 def _validate(args: EmrClusterArgs) -> None:
     """Programming errors in the wiring (config errors are caught earlier, in the config model)."""
     if not args.subnet_ids:
         raise ValueError("EmrClusterArgs.subnet_ids: give the private subnets (at least one)")
+    validate_instance_role(args.instance_role, args.instance_profile_arn, args.instance_role_path,
+                           where="EmrClusterArgs")
     if args.security_configuration_name is None and (
         args.s3_kms_key_arn is None or args.local_disk_kms_key_arn is None
     ):
@@ -448,10 +366,3 @@ def _validate(args: EmrClusterArgs) -> None:
     if len(set(names)) != len(names):
         raise ValueError(f"EmrClusterArgs: artifact names must be unique, got {names}")
 
-
-def bootstrap_artifact(script: str) -> Artifact:
-    """One of the repository's bootstrap scripts (``components/emr/bootstrap/<script>``)."""
-    path = BOOTSTRAP_DIR / script
-    if not path.is_file():
-        raise FileNotFoundError(f"no bootstrap script {path}")
-    return Artifact.from_file(path)

@@ -8,7 +8,10 @@
   https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-iam-policies.html,
   https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html - "EBS encryption").
 - Instance role: only the statements the caller passes (bucket/prefix grants from the lake zones, the
-  certificate object) plus key use on the listed KMS keys. No ``s3:*``, no ``*`` resource on a write action.
+  certificate object, the telemetry statements) plus key use on the listed KMS keys. No ``s3:*``, no ``*``
+  resource on a write action. Created with its instance profile, or brought (``instance_role`` with
+  ``instance_profile_arn``, as terraform-aws-emr's ``create_iam_instance_profile``/``iam_instance_profile_name``):
+  the cluster's statements are then attached to the brought role as one inline policy.
 - No autoscaling role: managed scaling runs under the service role; the role is only needed for the legacy
   custom automatic scaling policies of instance groups, which instance fleets do not support.
 """
@@ -44,8 +47,33 @@ class EmrRolesArgs:
     service_role_arn: pulumi.Input[str] | None = None
     """Bring your own EMR service role. Default: a role is created."""
     instance_role_path: str = "/"
-    """IAM path of the instance role (the Lake Formation runtime role trusts instance roles by path).
-    Default: ``/``."""
+    """IAM path of the created instance role (the Lake Formation runtime role trusts instance roles by path).
+    Default: ``/``. Only with a created role."""
+    instance_role: aws.iam.Role | None = None
+    """Bring your own instance role (give ``instance_profile_arn`` with it); the instance statements are attached
+    to it as an inline policy. Default: a role and its instance profile are created."""
+    instance_profile_arn: pulumi.Input[str] | None = None
+    """Instance profile holding ``instance_role``. Required with ``instance_role``, refused without it."""
+
+
+def instance_role_path(stack: str) -> str:
+    """The IAM path of a stack's EMR instance roles: the Lake Formation runtime role trusts the roles under it."""
+    return f"/hybrid-burst/{stack}/emr-instance/"
+
+
+def validate_instance_role(
+    instance_role: aws.iam.Role | None, instance_profile_arn: pulumi.Input[str] | None, path: str, *, where: str
+) -> None:
+    """Create or bring your own: both ``instance_role`` and ``instance_profile_arn``, or neither."""
+    if (instance_role is None) != (instance_profile_arn is None):
+        raise ValueError(
+            f"{where}: give instance_role together with instance_profile_arn (bring your own), or neither "
+            "(both are created)"
+        )
+    if instance_role is not None and path != "/":
+        raise ValueError(f"{where}.instance_role_path applies to a created role only; the brought role has its own")
+    if not (path.startswith("/") and path.endswith("/")):
+        raise ValueError(f"{where}.instance_role_path must start and end with '/', got {path!r}")
 
 
 class EmrRoles(pulumi.ComponentResource):
@@ -55,15 +83,16 @@ class EmrRoles(pulumi.ComponentResource):
     instance_role_arn: pulumi.Output[str]
     instance_role_name: pulumi.Output[str]
     instance_profile_arn: pulumi.Output[str]
-    instance_profile_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: EmrRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:emr:EmrRoles", name, None, opts)
         if not args.instance_statements:
             raise ValueError("EmrRolesArgs.instance_statements: grant at least the log bucket write")
+        validate_instance_role(args.instance_role, args.instance_profile_arn, args.instance_role_path,
+                               where="EmrRolesArgs")
         child = pulumi.ResourceOptions(parent=self)
 
-        instance_role = aws.iam.Role(
+        instance_role = args.instance_role or aws.iam.Role(
             f"{name}-instance",
             description=f"EMR EC2 instance role of {name}",
             path=args.instance_role_path,
@@ -79,7 +108,11 @@ class EmrRoles(pulumi.ComponentResource):
             policy=grants.policy_document(statements),
             opts=child,
         )
-        profile = aws.iam.InstanceProfile(f"{name}-instance", role=instance_role.name, opts=child)
+        if args.instance_profile_arn is not None:
+            self.instance_profile_arn = pulumi.Output.from_input(args.instance_profile_arn)
+        else:
+            profile = aws.iam.InstanceProfile(f"{name}-instance", role=instance_role.name, opts=child)
+            self.instance_profile_arn = profile.arn
 
         if args.service_role_arn is not None:
             self.service_role_arn = pulumi.Output.from_input(args.service_role_arn)
@@ -128,28 +161,12 @@ class EmrRoles(pulumi.ComponentResource):
 
         self.instance_role_arn = instance_role.arn
         self.instance_role_name = instance_role.name
-        self.instance_profile_arn = profile.arn
-        self.instance_profile_name = profile.name
         self.register_outputs(
             {
                 "service_role_arn": self.service_role_arn,
                 "instance_role_arn": self.instance_role_arn,
                 "instance_role_name": self.instance_role_name,
                 "instance_profile_arn": self.instance_profile_arn,
-                "instance_profile_name": self.instance_profile_name,
             }
         )
 
-
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/key`` -> (bucket, key)."""
-    if not uri.startswith("s3://") or "/" not in uri[5:]:
-        raise ValueError(f"not an s3://bucket/key URI: {uri!r}")
-    bucket, key = uri[5:].split("/", 1)
-    return bucket, key
-
-
-def s3_object_read(bucket: pulumi.Input[str], key: pulumi.Input[str], *, sid: str) -> grants.Statement:
-    """Read exactly one object (the certificate zip, the catalog file)."""
-    arn = pulumi.Output.concat("arn:aws:s3:::", bucket, "/", key)
-    return grants.statement(sid, ["s3:GetObject"], [arn])

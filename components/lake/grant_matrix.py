@@ -2,8 +2,7 @@
 
 Pure functions over ``StackConfig`` (no Pulumi runtime): the plan report and ``docs/lake.md`` call
 ``grant_matrix(cfg)`` and ``render_markdown(rows)``. LF-tag grants are expanded over the catalog the config
-defines, with Lake Formation's inheritance: a table inherits its database's LF-tags and a column its table's,
-unless it assigns the same key itself (https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-assigning-tags.html).
+defines, with Lake Formation's inheritance (``lf_tags.py``).
 Tables created later by engines (the TPC-DS tables) show as "all tables (current and future)".
 """
 
@@ -12,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from components.config.lake import EMR_RUNTIME, DatabaseConfig, LakeConfig, TableConfig
+from components.config.lake import EMR_RUNTIME, LakeConfig
 from components.config.stack import StackConfig
+from components.lake.lf_tags import matches, tag_matched_columns
 
 ALL_TABLES = "all tables (current and future)"
 
@@ -23,7 +23,7 @@ class GrantRow:
     principal: str
     """Principal symbol (``emr-runtime``, ``analysts``, ...)."""
     source: str
-    """Where the principal comes from: ``created by the lake``, ``late-bound (...)`` or its ARN."""
+    """Where the principal comes from: ``created by the lake``, ``program-created (...)`` or its ARN."""
     database: str
     """Database, or ``s3 zone <zone>`` for data-location grants."""
     table: str
@@ -44,32 +44,7 @@ def principal_source(lake: LakeConfig, symbol: str) -> str:
         return p.arn
     if p.create:
         return "created by the lake"
-    return "late-bound (LakeGovernance.bind_principal)"
-
-
-def effective_tags(*layers: Mapping[str, str]) -> dict[str, str]:
-    """LF-tag inheritance: later layers (table, column) override earlier ones (database) key by key."""
-    out: dict[str, str] = {}
-    for layer in layers:
-        out.update(layer)
-    return out
-
-
-def matches(tags: Mapping[str, str], expression: Mapping[str, list[str]]) -> bool:
-    """An LF-tag expression matches when every key has one of its listed values (AND of ORs)."""
-    return all(tags.get(key) in values for key, values in expression.items())
-
-
-def tag_matched_columns(
-    db: DatabaseConfig, table: TableConfig, expression: Mapping[str, list[str]]
-) -> tuple[list[str], list[str]]:
-    """(matched, unmatched) column names of ``table`` under ``expression``."""
-    base = effective_tags(db.lf_tags, table.lf_tags)
-    matched: list[str] = []
-    unmatched: list[str] = []
-    for col in table.columns:
-        (matched if matches(effective_tags(base, col.lf_tags), expression) else unmatched).append(col.name)
-    return matched, unmatched
+    return "program-created (ARN passed to LakeGovernance)"
 
 
 def _expr(expression: Mapping[str, list[str]]) -> str:

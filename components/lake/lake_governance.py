@@ -3,8 +3,9 @@ the EMR runtime role whose Spark/Trino sessions Lake Formation governs.
 
 Principals are config symbols (see ``components/config/lake.py``): ``emr-runtime`` is created here (or brought
 with ``emr_runtime_role_arn``), ``create: true`` principals are roles created here, ``arn`` principals exist
-already, and ``lateBound`` principals (the EMR on EKS job role) are created later in the program and get their
-configured grants through ``bind_principal(symbol, arn)``.
+already, and ``lateBound`` principals are roles the program creates before the lake (the EMR on EKS job role),
+whose ARNs arrive in ``principal_arns``. Every principal's configured grants are made at construction. The IAM
+statements a principal needs besides its grants come from ``principals.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -26,36 +26,10 @@ from components.config.lake import (
     PrincipalConfig,
     TagGrantConfig,
 )
+from components.lake import principals as lake_principals
+from components.lake.principals import EMR_SESSION_TAG
 from components.lake.storage_zones import ZoneBucket
 from components.security import grants
-
-EMR_SESSION_TAG = "Amazon EMR"
-"""The session-tag value EMR sets (``LakeFormationAuthorizedCaller``) when it assumes a runtime role for a Lake
-Formation-governed job; Lake Formation must list it in ``authorizedSessionTagValueList``
-(https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html)."""
-
-GLUE_READ = (
-    "glue:GetDatabase",
-    "glue:GetDatabases",
-    "glue:GetTable",
-    "glue:GetTables",
-    "glue:GetTableVersions",
-    "glue:GetPartition",
-    "glue:GetPartitions",
-    "glue:BatchGetPartition",
-)
-GLUE_WRITE = (
-    "glue:CreateTable",
-    "glue:UpdateTable",
-    "glue:DeleteTable",
-    "glue:CreatePartition",
-    "glue:BatchCreatePartition",
-    "glue:UpdatePartition",
-    "glue:BatchUpdatePartition",
-    "glue:DeletePartition",
-    "glue:BatchDeletePartition",
-)
-_WRITE_PERMISSIONS = frozenset({"CREATE_TABLE", "ALTER", "DROP", "INSERT", "DELETE"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,67 +55,26 @@ class LakeGovernanceArgs:
     """LF-tag keys and values. Default: none."""
     principals: Mapping[str, PrincipalConfig] = field(default_factory=dict)
     """Grantee symbols. Default: none besides ``emr-runtime``."""
+    principal_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """ARNs of ``lateBound`` principals (roles the program creates before the lake, e.g. the EMR on EKS job role);
+    no other symbol is accepted. A ``lateBound`` principal without an ARN gets no grants: its role is not part of
+    this stack (EMR on EKS off). Default: none."""
+    emr_instance_role_path: str
+    """IAM path of the EMR EC2 instance roles allowed to assume the created runtime role (the EMR side decides it:
+    ``components.emr.roles.instance_role_path``). Required."""
     grants: Sequence[GrantConfig] = ()
+    """Named-resource grants (database, table, columns). Default: none."""
     tag_grants: Sequence[TagGrantConfig] = ()
+    """LF-tag expression grants. Default: none."""
     location_grants: Sequence[LocationGrantConfig] = ()
+    """``DATA_LOCATION_ACCESS`` on registered zones. Default: none."""
     emr_runtime_role_arn: pulumi.Input[str] | None = None
     """Bring your own EMR runtime role. Default: one is created, trusted by the EMR instance roles under
     ``emr_instance_role_path``."""
-    emr_instance_role_path: str | None = None
-    """IAM path of the EMR EC2 instance roles allowed to assume the runtime role.
-    Default: ``/hybrid-burst/<stack>/emr-instance/``."""
     emr_integration: bool = True
     """Let EMR filter Lake Formation data (external data filtering for this account, session tag
-    ``Amazon EMR``). Default: on."""
-
-
-def _principal_assume_root_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Trust the account: only IAM principals whose own policies allow ``sts:AssumeRole`` on the role can."""
-    return pulumi.Output.from_input(account_id).apply(
-        lambda a: json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountPrincipalsAssume",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{a}:root"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            sort_keys=True,
-        )
-    )
-
-
-def emr_runtime_trust_policy(account_id: str, instance_role_path: str) -> dict[str, Any]:
-    """EMR instance roles (by IAM path) may assume the runtime role, set the source identity, and tag the
-    session only with the Lake Formation authorized-caller tag EMR uses."""
-    instance_roles = {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{account_id}:role{instance_role_path}*"}}
-    root = {"AWS": f"arn:aws:iam::{account_id}:root"}
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EmrInstanceRolesAssume",
-                "Effect": "Allow",
-                "Principal": root,
-                "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
-                "Condition": instance_roles,
-            },
-            {
-                "Sid": "EmrTagsLakeFormationSession",
-                "Effect": "Allow",
-                "Principal": root,
-                "Action": "sts:TagSession",
-                "Condition": {
-                    **instance_roles,
-                    "StringEquals": {"aws:RequestTag/LakeFormationAuthorizedCaller": EMR_SESSION_TAG},
-                },
-            },
-        ],
-    }
+    ``Amazon EMR``). Default: on, so that an EMR security configuration with Lake Formation on finds the account
+    ready; the data filtering itself only happens for clusters that turn it on."""
 
 
 class LakeGovernance(pulumi.ComponentResource):
@@ -156,7 +89,7 @@ class LakeGovernance(pulumi.ComponentResource):
     registration_role_arn: pulumi.Output[str]
     data_lake_settings_id: pulumi.Output[str]
     principal_arns: dict[str, pulumi.Output[str]]
-    """Symbol -> ARN of every principal known at construction (late-bound ones appear once bound)."""
+    """Symbol -> ARN of every principal."""
     lf_tag_keys: list[str]
 
     def __init__(self, name: str, args: LakeGovernanceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -166,7 +99,6 @@ class LakeGovernance(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._grant_count = 0
-        self._bound: set[str] = set()
         child = pulumi.ResourceOptions(parent=self)
         self._dbs = {d.name: d for d in args.databases}
 
@@ -253,10 +185,17 @@ class LakeGovernance(pulumi.ComponentResource):
     def _make_principals(self, name: str, args: LakeGovernanceArgs) -> None:
         """The EMR runtime role (created or brought) and the ``create``/``arn`` principals of the config."""
         child = pulumi.ResourceOptions(parent=self)
-        default_path = f"/hybrid-burst/{pulumi.get_stack()}/emr-instance/"
-        self.emr_instance_role_path = args.emr_instance_role_path or default_path
-        if not (self.emr_instance_role_path.startswith("/") and self.emr_instance_role_path.endswith("/")):
-            raise ValueError("LakeGovernanceArgs.emr_instance_role_path must start and end with '/'")
+        path = args.emr_instance_role_path
+        if not (path.startswith("/") and path.endswith("/")):
+            raise ValueError(f"LakeGovernanceArgs.emr_instance_role_path must start and end with '/', got {path!r}")
+        self.emr_instance_role_path = path
+        late = sorted(s for s, p in args.principals.items() if p.late_bound)
+        unknown = sorted(set(args.principal_arns) - set(late))
+        if unknown:
+            raise ValueError(
+                f"LakeGovernanceArgs.principal_arns: {unknown} are not lateBound principals; only these take an "
+                f"ARN from the program: {late}"
+            )
         self.principal_arns = {}
         if args.emr_runtime_role_arn is not None:
             self.emr_runtime_role_arn = pulumi.Output.from_input(args.emr_runtime_role_arn)
@@ -266,7 +205,7 @@ class LakeGovernance(pulumi.ComponentResource):
                 f"{name}-emr-runtime",
                 description="EMR runtime role: Spark/Trino sessions governed by Lake Formation",
                 assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
-                    lambda a: json.dumps(emr_runtime_trust_policy(a, self.emr_instance_role_path), sort_keys=True)
+                    lambda a: json.dumps(lake_principals.emr_runtime_trust_policy(a, path), sort_keys=True)
                 ),
                 opts=child,
             )
@@ -282,11 +221,14 @@ class LakeGovernance(pulumi.ComponentResource):
         for sym, principal in args.principals.items():
             if principal.arn is not None:
                 self.principal_arns[sym] = pulumi.Output.from_input(principal.arn)
+            elif principal.late_bound:
+                if sym in args.principal_arns:
+                    self.principal_arns[sym] = pulumi.Output.from_input(args.principal_arns[sym])
             elif principal.create:
                 role = aws.iam.Role(
                     f"{name}-{sym}",
                     description=f"Lake principal '{sym}' (grants from hybrid-burst:lake)",
-                    assume_role_policy=_principal_assume_root_policy(args.account_id),
+                    assume_role_policy=lake_principals.account_trust_policy(args.account_id),
                     opts=child,
                 )
                 aws.iam.RolePolicy(
@@ -298,61 +240,19 @@ class LakeGovernance(pulumi.ComponentResource):
                 self.principal_arns[sym] = role.arn
 
 
-    # ------------------------------------------------------------------------------------------------------
-    @property
-    def unbound_principals(self) -> list[str]:
-        """Late-bound symbols with configured grants that nobody has bound yet (their grants do not exist)."""
-        return sorted(s for s, p in self._args.principals.items() if p.late_bound and s not in self._bound)
-
-    def bind_principal(self, symbol: str, arn: pulumi.Input[str]) -> None:
-        """Make the configured grants for a late-bound principal (e.g. the EMR on EKS job role, created by the
-        EKS section after the lake)."""
-        principal = self._args.principals.get(symbol)
-        if principal is None or not principal.late_bound:
-            late = sorted(s for s, p in self._args.principals.items() if p.late_bound)
-            raise ValueError(f"bind_principal: {symbol!r} is not a late-bound principal; late-bound: {late}")
-        if symbol in self._bound:
-            raise ValueError(f"bind_principal: {symbol!r} is already bound")
-        self._bound.add(symbol)
-        self.principal_arns[symbol] = pulumi.Output.from_input(arn)
-        self._configured_grants(symbol, arn)
-
     def principal_statements(self, symbol: str) -> list[grants.Statement]:
-        """IAM statements a principal needs besides its Lake Formation grants: Lake Formation credential vending,
-        Glue catalog calls on the databases it is granted (Lake Formation still decides which tables and
-        columns it sees), and the catalog key. Attach them to a late-bound principal's role."""
-        dbs_read: set[str] = set()
-        dbs_write: set[str] = set()
-        for g in self._args.grants:
-            if g.principal == symbol:
-                dbs_read.add(g.database)
-                if _WRITE_PERMISSIONS & set(g.permissions):
-                    dbs_write.add(g.database)
-        for tg in self._args.tag_grants:
-            if tg.principal == symbol:
-                for db in self._args.databases:
-                    if _db_may_match(db, tg.expression):
-                        dbs_read.add(db.name)
-                        if _WRITE_PERMISSIONS & set(tg.permissions):
-                            dbs_write.add(db.name)
-        stmts = [grants.unscoped_read_only("lake formation data access", ["lakeformation:GetDataAccess"])]
-        if dbs_read:
-            stmts.append(grants.statement("glue catalog read", GLUE_READ, self._glue_resources(sorted(dbs_read))))
-            stmts.append(grants.kms_use([self._args.catalog_kms_key_arn], decrypt_only=not dbs_write,
-                                        sid="catalog key"))
-        if dbs_write:
-            stmts.append(grants.statement("glue catalog write", GLUE_WRITE, self._glue_resources(sorted(dbs_write))))
-        return stmts
-
-    def emr_runtime_assume_statements(self) -> list[grants.Statement]:
-        """For the EMR instance role's own policy: assume the runtime role, set source identity, tag the session."""
-        return [
-            grants.statement(
-                "assume emr runtime role",
-                ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
-                [self.emr_runtime_role_arn],
-            )
-        ]
+        """IAM statements ``symbol`` needs besides its Lake Formation grants (``principals.principal_statements``
+        over this lake's configuration)."""
+        a = self._args
+        return lake_principals.principal_statements(
+            symbol,
+            grants_=a.grants,
+            tag_grants=a.tag_grants,
+            databases=a.databases,
+            region=a.region,
+            account_id=a.account_id,
+            catalog_kms_key_arn=a.catalog_kms_key_arn,
+        )
 
     def grant_select(
         self,
@@ -376,14 +276,6 @@ class LakeGovernance(pulumi.ComponentResource):
         )
 
     # ------------------------------------------------------------------------------------------------------
-    def _glue_resources(self, databases: list[str]) -> list[pulumi.Input[str]]:
-        base = pulumi.Output.concat("arn:aws:glue:", self._args.region, ":", self._args.account_id, ":")
-        out: list[pulumi.Input[str]] = [pulumi.Output.concat(base, "catalog")]
-        for db in databases:
-            out.append(pulumi.Output.concat(base, "database/", db))
-            out.append(pulumi.Output.concat(base, "table/", db, "/*"))
-        return out
-
     def _db_name(self, database: str) -> pulumi.Input[str]:
         if database not in self._args.database_names:
             raise ValueError(
@@ -537,10 +429,3 @@ class LakeGovernance(pulumi.ComponentResource):
         if missing:
             raise ValueError(f"LF-tag(s) {missing} are not defined (hybrid-burst:lake.lfTags)")
         return pulumi.ResourceOptions(parent=self, depends_on=[self._settings, *(self._tags[k] for k in tags)])
-
-
-def _db_may_match(db: DatabaseConfig, expression: Mapping[str, Sequence[str]]) -> bool:
-    """Could a table of ``db`` match the tag expression (its own tags, or tables/columns overriding them)?"""
-    layers = [db.lf_tags] + [{**db.lf_tags, **t.lf_tags} for t in db.tables]
-    layers += [{**db.lf_tags, **t.lf_tags, **c.lf_tags} for t in db.tables for c in t.columns]
-    return any(all(layer.get(k) in v for k, v in expression.items()) for layer in layers)

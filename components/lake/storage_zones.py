@@ -28,10 +28,6 @@ SCRATCH_ZONES = frozenset({"exchange"})
 """Zones holding only transient data (Trino exchange/spill): never protected."""
 KNOWN_ZONES = frozenset({"raw", "curated", "logs", "exchange", "results", "artifacts", ACCESS_LOGS})
 
-EXEMPTION_TAG = {"hybrid-burst:exemption": "s3-access-logs"}
-"""Service-required tag on the access-logs bucket: the guardrail pack exempts it from the SSE-KMS rule
-(S3 server access logging delivers only to SSE-S3 targets; see docs/adr/0003-access-log-bucket-encryption.md)."""
-
 _SseDefault = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
 _AbortMultipart = aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs
 
@@ -179,7 +175,6 @@ class StorageZones(pulumi.ComponentResource):
                 # bucket_prefix <= 37 characters; S3 names are global, the stack and zone make them readable.
                 bucket_prefix=f"hb-{stack}-{name}-{zone}-"[:37],
                 force_destroy=args.force_destroy,
-                tags=EXEMPTION_TAG if zone == ACCESS_LOGS else None,
                 opts=pulumi.ResourceOptions(parent=self, protect=stateful, retain_on_delete=stateful),
             )
             child = pulumi.ResourceOptions(parent=self)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from .regional_network import EMR_MANAGED_TAG
+from components.emr.ports import PEERED_PORTS
+from components.emr.tags import EMR_MANAGED_TAG
 
 
 @dataclass(frozen=True)
@@ -17,15 +18,8 @@ class PeerPort:
     description: str
 
 
-# What the burst cluster needs from the on-prem cluster and nothing more: Alluxio reads HDFS (NameNode RPC on the
-# primary, block transfer on the DataNodes), Trino's `onprem` catalog talks to the Hive metastore.
-# Hadoop 3 default ports (https://hadoop.apache.org/docs/r3.3.6/hadoop-project-dist/hadoop-hdfs/hdfs-default.xml:
-# dfs.datanode.address 9866; fs.defaultFS on EMR uses 8020) and Hive's metastore (hive.metastore.uris 9083).
-DEFAULT_PEER_PORTS: tuple[PeerPort, ...] = (
-    PeerPort(8020, "HDFS NameNode RPC"),
-    PeerPort(9866, "HDFS DataNode data transfer"),
-    PeerPort(9083, "Hive metastore thrift"),
-)
+# What the burst cluster needs from the on-prem cluster and nothing more (components/emr/ports.py).
+DEFAULT_PEER_PORTS: tuple[PeerPort, ...] = tuple(PeerPort(port, text) for port, text in PEERED_PORTS.items())
 
 
 @dataclass(frozen=True, kw_only=True)

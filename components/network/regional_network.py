@@ -8,12 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.emr.tags import EMR_MANAGED_TAG
 from components.security import grants
 from components.security.kms_key import KmsKey, KmsKeyArgs, logs_service_grant
-
-# EMR's managed policy v2 only acts on subnets and security groups carrying this tag
-# (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-iam-policies.html).
-EMR_MANAGED_TAG = {"for-use-with-amazon-emr-managed-policies": "true"}
 
 
 @dataclass(frozen=True, kw_only=True)

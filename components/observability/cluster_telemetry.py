@@ -22,7 +22,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.observability import iam_statements
 from components.security import grants
 
 BOOTSTRAP_SCRIPT = Path(__file__).parent / "bootstrap" / "cloudwatch-agent.sh"
@@ -154,8 +153,9 @@ def spark_metrics_configurations(cluster_name: str, statsd_port: int) -> list[di
 class ClusterTelemetry(pulumi.ComponentResource):
     """Log groups, generated agent configuration and the bootstrap action for one EMR cluster.
 
-    Create it before the cluster and pass ``bootstrap_action`` / ``configurations`` to the cluster; then call
-    ``grant_publish(role_name)`` with the cluster's instance role (or attach ``policy_json`` yourself).
+    Create it before the cluster and pass ``bootstrap_action``, ``configurations`` and ``instance_statements``
+    (what the nodes need to ship these logs and metrics) to the cluster, which puts the statements into its
+    instance role's policy.
     """
 
     log_group_arns: dict[str, pulumi.Output[str]]
@@ -164,7 +164,9 @@ class ClusterTelemetry(pulumi.ComponentResource):
     bootstrap_action: aws.emr.ClusterBootstrapActionArgs
     configurations: list[dict[str, Any]]
     """EMR classifications for Spark's StatsD sink (empty when Spark is not among ``applications``)."""
-    policy_json: pulumi.Output[str]
+    instance_statements: list[grants.Statement | list[grants.Statement]]
+    """What the cluster's instance role needs: write exactly these log groups, publish to exactly the metrics
+    namespace, read the agent script and configuration (and decrypt them)."""
 
     def __init__(self, name: str, args: ClusterTelemetryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:observability:ClusterTelemetry", name, None, opts)
@@ -222,7 +224,7 @@ class ClusterTelemetry(pulumi.ComponentResource):
 
         statements: list[grants.Statement | list[grants.Statement]] = [
             grants.logs_write([g.arn for g in groups.values()], sid=f"ship {args.cluster_name} logs"),
-            iam_statements.put_metric_data(args.metrics_namespace, sid="publish spark metrics"),
+            grants.put_metric_data(args.metrics_namespace, sid="publish spark metrics"),
             # EMR fetches the script and the script fetches the config with the instance role's credentials.
             grants.statement(
                 "read telemetry artifacts",
@@ -235,25 +237,10 @@ class ClusterTelemetry(pulumi.ComponentResource):
         ]
         if args.artifacts_kms_key_arn is not None:
             statements.append(grants.kms_use([args.artifacts_kms_key_arn], decrypt_only=True, sid="decrypt artifacts"))
-        self.policy_json = grants.policy_document(statements)
+        self.instance_statements = statements
 
         self.log_group_names = names
         self.log_group_arns = {role: g.arn for role, g in groups.items()}
         self.agent_config_s3_uri = config_uri
-        self._name = name
-        self.register_outputs(
-            {
-                "log_group_arns": self.log_group_arns,
-                "agent_config_s3_uri": self.agent_config_s3_uri,
-                "policy_json": self.policy_json,
-            }
-        )
+        self.register_outputs({"log_group_arns": self.log_group_arns, "agent_config_s3_uri": self.agent_config_s3_uri})
 
-    def grant_publish(self, role_name: pulumi.Input[str]) -> aws.iam.RolePolicy:
-        """Let an EMR instance role ship exactly these log groups and publish to exactly this namespace."""
-        return aws.iam.RolePolicy(
-            f"{self._name}-publish",
-            role=role_name,
-            policy=self.policy_json,
-            opts=pulumi.ResourceOptions(parent=self),
-        )

@@ -20,7 +20,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config.observability import validate_selection_mode
-from components.observability import iam_statements
 from components.security import grants
 
 CLUSTER_TAG = "aws:elasticmapreduce:job-flow-id"
@@ -117,7 +116,7 @@ class SpotInterruptionDrill(pulumi.ComponentResource):
                     ),
                 ),
                 grants.unscoped_read_only("resolve targets", ["ec2:DescribeInstances"]),
-                iam_statements.create_log_delivery(sid="deliver experiment logs"),
+                grants.create_log_delivery(sid="deliver experiment logs"),
                 grants.unscoped_read_only(
                     "check log destination", ["logs:DescribeLogGroups", "logs:DescribeResourcePolicies"]
                 ),

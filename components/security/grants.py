@@ -3,7 +3,14 @@
 Components never write policy JSON by hand: they ask for ``s3_read(bucket_arn, "raw/")`` or
 ``kms_use(key_arn)`` and assemble the statements with ``policy_document``. Every helper refuses a wildcard
 resource (``"*"``) - an input that would need one must be made explicit by the caller through
-``unscoped_read_only``, which only admits read-only actions AWS does not allow to scope.
+``unscoped_read_only``, which only admits read-only actions AWS does not allow to scope, or through one of the two
+write actions AWS authorizes only on ``"*"``, each pinned by the narrowest mechanism AWS offers:
+
+- ``put_metric_data``: ``cloudwatch:PutMetricData`` scoped with the ``cloudwatch:namespace`` condition key
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html);
+- ``create_log_delivery``: ``logs:CreateLogDelivery``, which the caller configuring vended-log delivery (FIS
+  experiment logging) needs and which admits no resource
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html).
 """
 
 from __future__ import annotations
@@ -73,6 +80,41 @@ def unscoped_read_only(sid: str, actions: Sequence[str]) -> Statement:
     return pulumi.Output.from_input(
         {"Sid": _sid(sid), "Effect": "Allow", "Action": sorted(set(actions)), "Resource": "*"}
     )
+
+
+def put_metric_data(namespace: str, *, sid: str = "publish custom metrics") -> Statement:
+    """Publish metrics to exactly one custom namespace."""
+    if not namespace or "*" in namespace or namespace.startswith("AWS/"):
+        raise ValueError(f"refusing namespace {namespace!r}: name one custom namespace exactly")
+    stmt: dict[str, Any] = {
+        "Sid": _sid(sid),
+        "Effect": "Allow",
+        "Action": ["cloudwatch:PutMetricData"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": namespace}},
+    }
+    return pulumi.Output.from_input(stmt)
+
+
+def create_log_delivery(*, sid: str = "create log delivery") -> Statement:
+    """Set up vended-log delivery (the destination log group's resource policy must already admit
+    ``delivery.logs.amazonaws.com``, so ``logs:PutResourcePolicy`` is not needed)."""
+    stmt: dict[str, Any] = {"Sid": _sid(sid), "Effect": "Allow", "Action": ["logs:CreateLogDelivery"], "Resource": "*"}
+    return pulumi.Output.from_input(stmt)
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key)."""
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise ValueError(f"not an s3://bucket/key URI: {uri!r}")
+    bucket, key = uri[5:].split("/", 1)
+    return bucket, key
+
+
+def s3_object_read(bucket: pulumi.Input[str], key: pulumi.Input[str], *, sid: str) -> Statement:
+    """Read exactly one object (a certificate zip, a catalog file, an installer tarball)."""
+    arn = pulumi.Output.concat("arn:aws:s3:::", bucket, "/", key)
+    return statement(sid, ["s3:GetObject"], [arn])
 
 
 def _prefix(prefix: str) -> str:

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPONENT_FILES = sorted(
     p for p in (ROOT / "components").rglob("*.py") if p.name != "__init__.py" and "config" not in p.parts
 )
+STACK_FILES = sorted((ROOT / "stack").glob("*.py"))
+MAX_MODULE_LINES = 450
+MAX_MAIN_LINES = 150
 
 
 def _parse(path: Path) -> ast.Module:
@@ -61,7 +64,7 @@ def test_component_token_matches_class_and_register_outputs_is_last(path: Path) 
 def test_no_resources_created_inside_apply() -> None:
     """A resource constructor inside a lambda passed to .apply() is invisible to preview."""
     offenders = []
-    for path in [*COMPONENT_FILES, ROOT / "__main__.py"]:
+    for path in [*COMPONENT_FILES, *STACK_FILES, ROOT / "__main__.py"]:
         tree = _parse(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply":
@@ -82,3 +85,24 @@ def test_every_custom_resource_has_an_explicit_regional_provider_and_a_component
         if res.type.startswith("aws:"):
             assert res.region in {"us-west-1", "us-east-1"}, f"{res.urn} has no explicit regional provider"
         assert plan.component_of(res) is not None, f"{res.urn} is not inside a hybrid-burst component"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "components").rglob("*.py")) + STACK_FILES,
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_modules_stay_small(path: Path) -> None:
+    assert len(path.read_text().splitlines()) <= MAX_MODULE_LINES, f"{path.name}: split it along its concerns"
+
+
+def test_main_is_a_short_composition() -> None:
+    lines = (ROOT / "__main__.py").read_text().splitlines()
+    assert len(lines) < MAX_MAIN_LINES
+    assert "pulumi.export" not in "\n".join(lines), "outputs are declared in stack/outputs.py"
+
+
+def test_stack_layer_defines_no_components() -> None:
+    """Plain functions keep every URN: a ComponentResource in stack/ would re-parent everything below it."""
+    for path in STACK_FILES:
+        assert _component_classes(path) == [], f"{path.name} defines a ComponentResource"

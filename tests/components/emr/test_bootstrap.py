@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from components.emr.emr_cluster import BOOTSTRAP_DIR
+from components.emr.artifacts import BOOTSTRAP_DIR
 
 SCRIPTS = sorted(BOOTSTRAP_DIR.glob("*.sh"))
-MAIN = Path(__file__).resolve().parents[3] / "__main__.py"
+STACK_EMR = Path(__file__).resolve().parents[3] / "stack" / "emr.py"
 
 
 def test_there_are_bootstrap_scripts() -> None:
@@ -30,8 +30,8 @@ def test_shellcheck_clean(script: Path) -> None:
 def test_every_option_the_program_passes_is_parsed_by_the_script() -> None:
     script = (BOOTSTRAP_DIR / "alluxio-bootstrap.sh").read_text()
     parsed = set(re.findall(r"^\s+(--[a-z0-9-]+)\)", script, re.MULTILINE))
-    passed = set(re.findall(r'"(--[a-z0-9-]+)"', MAIN.read_text()))
-    assert passed, "__main__.py passes options to the Alluxio bootstrap"
+    passed = set(re.findall(r'"(--[a-z0-9-]+)"', STACK_EMR.read_text()))
+    assert passed, "stack/emr.py passes options to the Alluxio bootstrap"
     assert passed <= parsed, f"options not handled by the script: {sorted(passed - parsed)}"
 
 

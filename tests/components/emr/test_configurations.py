@@ -8,6 +8,7 @@ import pytest
 
 from components.config.emr_cluster import PRESETS, EmrClusterSettings
 from components.emr import configurations as conf
+from components.emr import ports
 from components.network.cross_region_peering import DEFAULT_PEER_PORTS
 
 ZONE = "onprem.hybrid-burst.internal"
@@ -73,9 +74,9 @@ def test_onprem_catalog_reads_the_onprem_metastore_through_alluxio() -> None:
 def test_onprem_proxy_pins_the_ports_the_peering_admits() -> None:
     got = _by_name(conf.onprem_configurations())
     peered = {p.port for p in DEFAULT_PEER_PORTS}
-    assert got["hdfs-site"]["dfs.datanode.address"].endswith(f":{conf.DATANODE_PORT}")
+    assert got["hdfs-site"]["dfs.datanode.address"].endswith(f":{ports.DATANODE_PORT}")
     assert int(got["hive-site"]["hive.metastore.port"]) in peered
-    assert {conf.NAMENODE_PORT, conf.DATANODE_PORT, conf.METASTORE_PORT} == peered
+    assert {ports.NAMENODE_PORT, ports.DATANODE_PORT, ports.METASTORE_PORT} == peered
     assert conf.onprem_applications() == ["Hadoop", "Hive"]
 
 

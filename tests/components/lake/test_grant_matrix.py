@@ -48,7 +48,7 @@ def test_location_grants_and_sources_are_listed() -> None:
     locations = [r for r in rows if r.via == "data location"]
     assert {r.database for r in locations} == {"s3 zone raw", "s3 zone curated"}
     sources = {r.principal: r.source for r in rows}
-    assert sources["emr-on-eks-job"].startswith("late-bound")
+    assert sources["emr-on-eks-job"].startswith("program-created")
     assert sources["analysts"] == "created by the lake"
 
 

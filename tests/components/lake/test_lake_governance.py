@@ -1,13 +1,16 @@
-"""LakeGovernance as a component: late-bound principals, grant_select validation, bring-your-own runtime role."""
+"""LakeGovernance as a component: program-created principals passed by ARN, grant_select validation,
+bring-your-own runtime role, the instance-role path the runtime role trusts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pulumi
 import pytest
 
-from components.config.lake import PRESETS, LakeConfig
+from components.config.lake import EMR_ON_EKS_JOB, LakeConfig
+from components.config.lake_presets import PRESETS
 from components.lake.lake_governance import LakeGovernance, LakeGovernanceArgs
 from components.lake.storage_zones import StorageZones, StorageZonesArgs
 from scripts.offline.recorder import Plan, record
@@ -15,6 +18,7 @@ from tests.conftest import in_region
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
 EKS_ROLE = "arn:aws:iam::123456789012:role/emr-on-eks-job"
+PATH = "/hybrid-burst/test/emr-instance/"
 LAKE = LakeConfig.model_validate(PRESETS["dev"])
 
 
@@ -35,6 +39,8 @@ def _lake(**kw: object) -> LakeGovernance:
         "grants": LAKE.grants,
         "tag_grants": LAKE.tag_grants,
         "location_grants": LAKE.location_grants,
+        "principal_arns": {EMR_ON_EKS_JOB: EKS_ROLE},
+        "emr_instance_role_path": PATH,
         **kw,
     }
     return LakeGovernance("lake", LakeGovernanceArgs(**args), opts=opts)  # type: ignore[arg-type]
@@ -44,26 +50,42 @@ def _perms(plan: Plan, principal: str) -> list:
     return [p for p in plan.of_type("aws:lakeformation/permissions:Permissions") if p.inputs["principal"] == principal]
 
 
-def test_late_bound_principal_gets_its_configured_grants_once_bound(run_program: Callable[..., Plan]) -> None:
-    state: dict[str, list[str]] = {}
-
-    def program() -> None:
-        lake = _lake()
-        state["before"] = lake.unbound_principals
-        lake.bind_principal("emr-on-eks-job", EKS_ROLE)
-        state["after"] = lake.unbound_principals
-        with pytest.raises(ValueError, match="already bound"):
-            lake.bind_principal("emr-on-eks-job", EKS_ROLE)
-        with pytest.raises(ValueError, match="not a late-bound"):
-            lake.bind_principal("analysts", EKS_ROLE)
-
-    plan = run_program(program)
-    assert state == {"before": ["emr-on-eks-job"], "after": []}
+def test_program_created_principal_gets_its_configured_grants_at_construction(
+    run_program: Callable[..., Plan],
+) -> None:
+    plan = run_program(_lake)
     perms = _perms(plan, EKS_ROLE)
-    expected = sum(g.principal == "emr-on-eks-job" for g in [*LAKE.grants, *LAKE.tag_grants])
+    expected = sum(g.principal == EMR_ON_EKS_JOB for g in [*LAKE.grants, *LAKE.tag_grants])
+    assert expected
     assert len(perms) == expected
     cols = next(p.inputs for p in perms if "tableWithColumns" in p.inputs)
     assert "email" not in cols["tableWithColumns"]["columnNames"]
+
+
+def test_principal_arns_take_late_bound_principals_only() -> None:
+    pulumi.runtime.settings.ROOT.set(None)
+    with pytest.raises(ValueError, match=r"\['analysts'\] are not lateBound principals"):
+        record(lambda: _lake(principal_arns={EMR_ON_EKS_JOB: EKS_ROLE, "analysts": EKS_ROLE}), stack="test", config={})
+
+
+def test_late_bound_principal_without_a_role_in_the_stack_gets_no_grants(run_program: Callable[..., Plan]) -> None:
+    plan = run_program(lambda: _lake(principal_arns={}))
+    assert _perms(plan, EKS_ROLE) == []
+    assert plan.of_type("aws:lakeformation/permissions:Permissions"), "the other principals keep their grants"
+
+
+def test_runtime_role_trusts_the_given_instance_role_path(run_program: Callable[..., Plan]) -> None:
+    plan = run_program(_lake)
+    role = plan.one("aws:iam/role:Role", "lake-emr-runtime")
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    arns = {s["Condition"]["ArnLike"]["aws:PrincipalArn"] for s in trust["Statement"]}
+    assert arns == {f"arn:aws:iam::123456789012:role{PATH}*"}
+
+
+def test_instance_role_path_must_be_a_path() -> None:
+    pulumi.runtime.settings.ROOT.set(None)
+    with pytest.raises(ValueError, match="start and end with '/'"):
+        record(lambda: _lake(emr_instance_role_path="emr"), stack="test", config={})
 
 
 def test_grant_select_checks_table_and_columns(run_program: Callable[..., Plan]) -> None:

@@ -11,7 +11,7 @@ import pytest
 from parliament import analyze_policy_string
 
 from components.config import load_stack_config
-from components.lake.storage_zones import ACCESS_LOGS, EXEMPTION_TAG
+from components.lake.storage_zones import ACCESS_LOGS
 from scripts.offline.recorder import Plan, RecordedResource, read_stack_config, record
 
 BUCKET = "aws:s3/bucket:Bucket"
@@ -65,9 +65,13 @@ def test_every_bucket_is_encrypted_blocked_tls_only_owned_versioned_and_logged(d
         default = rule["applyServerSideEncryptionByDefault"]
         side = b.name.split("-", 1)[0]
         if _zone(b) == ACCESS_LOGS:
-            # ADR 0003: log delivery needs SSE-S3 on the target; the bucket carries the exemption tag.
+            # ADR 0003: log delivery needs SSE-S3 on the target; the pack recognises the target by its
+            # BucketLogging, so the bucket needs no tag (service-required tags only).
             assert default["sseAlgorithm"] == "AES256"
-            assert b.inputs["tags"] == EXEMPTION_TAG
+            assert not b.inputs.get("tags")
+            assert any(lg.inputs["targetBucket"] == b.outputs["bucket"] for lg in dev.of_type(LOGGING)), (
+                "the access-logs bucket is a BucketLogging target"
+            )
             assert name not in logging, "the access-logs bucket does not log to itself"
         else:
             assert default["sseAlgorithm"] == "aws:kms"

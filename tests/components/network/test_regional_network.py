@@ -15,7 +15,8 @@ import pytest
 from parliament import analyze_policy_string
 
 from components.config import load_stack_config
-from components.network.regional_network import EMR_MANAGED_TAG, RegionalNetwork, RegionalNetworkArgs
+from components.emr.tags import EMR_MANAGED_TAG
+from components.network.regional_network import RegionalNetwork, RegionalNetworkArgs
 from scripts.offline.recorder import Plan, RecordedResource, available_stacks, read_stack_config, record
 from tests.conftest import in_region
 

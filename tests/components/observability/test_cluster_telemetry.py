@@ -1,5 +1,6 @@
 """ClusterTelemetry: encrypted log groups, a generated agent configuration that ships exactly those groups, a
-shellcheck-clean bootstrap script, Spark's StatsD sink pointed at the agent, and a least-privilege grant."""
+shellcheck-clean bootstrap script, Spark's StatsD sink pointed at the agent, and least-privilege statements for
+the cluster's instance role."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from components.observability.cluster_telemetry import (
     ClusterTelemetry,
     ClusterTelemetryArgs,
 )
-from scripts.offline.recorder import Plan, RecordedResource
+from components.security import grants
+from scripts.offline.recorder import Plan
 from tests.components.observability.conftest import BUCKET, BUCKET_ARN, KEY_ARN, record_once
 from tests.conftest import in_region
 
@@ -42,7 +44,7 @@ captured: dict[str, Any] = {}
 def plan() -> Plan:
     def program() -> None:
         tel = ClusterTelemetry("burst-telemetry", ARGS, opts=in_region())
-        tel.grant_publish("burst-instance-role")
+        pulumi.export("instance_policy", grants.policy_document(tel.instance_statements))
         captured["configurations"] = tel.configurations
         captured["bootstrap"] = tel.bootstrap_action
         pulumi.export("bootstrap_path", tel.bootstrap_action.path)
@@ -113,9 +115,12 @@ def test_bootstrap_script_passes_shellcheck() -> None:
 
 
 def _policy(plan: Plan) -> dict[str, Any]:
-    rp: RecordedResource = plan.one(T_ROLE_POLICY)
-    assert rp.inputs["role"] == "burst-instance-role"
-    return dict(json.loads(rp.inputs["policy"]))
+    return dict(json.loads(plan.outputs["instance_policy"]))
+
+
+def test_telemetry_grants_nothing_itself(plan: Plan) -> None:
+    """The statements go into the cluster's instance role policy; the component attaches no policy of its own."""
+    assert plan.of_type(T_ROLE_POLICY) == []
 
 
 def test_instance_role_writes_exactly_these_groups_and_one_namespace(plan: Plan) -> None:

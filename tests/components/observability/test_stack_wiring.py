@@ -92,8 +92,17 @@ def test_fis_template_follows_config(stack: tuple[Plan, StackConfig]) -> None:
 
 
 def test_instance_roles_get_the_telemetry_grant(stack: tuple[Plan, StackConfig]) -> None:
-    plan, _ = stack
-    publish = [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-telemetry-publish")]
-    assert len(publish) == 2
-    role_names = {r.outputs["name"] for r in plan.of_type("aws:iam/role:Role")}
-    assert all(p.inputs["role"] in role_names for p in publish)
+    """Each cluster's instance role policy ships its own log groups and publishes to the metrics namespace; no
+    policy is attached to the role from outside the cluster."""
+    plan, cfg = stack
+    assert [p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-telemetry-publish")] == []
+    groups = {g.inputs["name"]: g.outputs["arn"] for g in plan.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    for cluster in ("onprem", "burst"):
+        policy = plan.one("aws:iam/rolePolicy:RolePolicy", f"{cluster}-roles-instance")
+        statements = json.loads(policy.inputs["policy"])["Statement"]
+        logs = next(s for s in statements if "logs:PutLogEvents" in s["Action"])
+        own = {arn for name, arn in groups.items() if f"/emr/{cluster}/" in name}
+        assert own
+        assert {r.removesuffix(":log-stream:*") for r in logs["Resource"]} == own
+        metric = next(s for s in statements if s["Action"] == ["cloudwatch:PutMetricData"])
+        assert metric["Condition"] == {"StringEquals": {"cloudwatch:namespace": cfg.observability.metrics_namespace}}

@@ -88,3 +88,26 @@ def test_service_trust_carries_confused_deputy_conditions() -> None:
     assert stmt["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert stmt["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
     assert stmt["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:ec2:*:*:*"}
+
+
+def test_parse_s3_uri() -> None:
+    assert grants.parse_s3_uri("s3://bucket/a/b.tar.gz") == ("bucket", "a/b.tar.gz")
+    with pytest.raises(ValueError, match="s3://"):
+        grants.parse_s3_uri("https://bucket/a")
+
+
+def test_s3_object_read_names_exactly_one_object(run_program: Callable[..., Plan]) -> None:
+    doc = _render(run_program, [grants.s3_object_read(*grants.parse_s3_uri("s3://b/x/alluxio.tgz"), sid="tarball")])
+    assert doc["Statement"] == [
+        {"Sid": "Tarball", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/x/alluxio.tgz"}
+    ]
+
+
+def test_unscoped_write_actions_are_pinned(run_program: Callable[..., Plan]) -> None:
+    doc = _render(run_program, [grants.put_metric_data("HybridBurst/Spark"), grants.create_log_delivery()])
+    metric, delivery = doc["Statement"]
+    assert metric["Condition"] == {"StringEquals": {"cloudwatch:namespace": "HybridBurst/Spark"}}
+    assert (delivery["Action"], delivery["Resource"]) == (["logs:CreateLogDelivery"], "*")
+    for bad in ("", "AWS/EC2", "HybridBurst/*"):
+        with pytest.raises(ValueError, match="namespace"):
+            grants.put_metric_data(bad)

@@ -1,0 +1,62 @@
+"""The outputs table: every exported name is declared once, and every name the operations scripts read exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stack.outputs import OUTPUTS
+from tests.stack.conftest import recorded
+
+ROOT = Path(__file__).resolve().parents[2]
+SIDES = {"side": ("onprem", "compute"), "cluster": ("onprem", "burst")}
+
+
+def _declared() -> set[str]:
+    names: set[str] = set()
+    for entry in OUTPUTS:
+        if "{side}" in entry.name:
+            names |= {entry.name.format(side=s) for s in SIDES["side"]}
+        elif "{cluster}" in entry.name:
+            names |= {entry.name.format(cluster=c) for c in SIDES["cluster"]}
+        else:
+            names.add(entry.name)
+    return names
+
+
+def test_names_are_unique_and_described() -> None:
+    names = [e.name for e in OUTPUTS]
+    assert len(names) == len(set(names))
+    assert all(e.description for e in OUTPUTS)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_program_exports_exactly_the_declared_outputs(stack: str) -> None:
+    plan = recorded(stack)
+    exported = set(plan.outputs)
+    assert exported <= _declared()
+    optional = {"eks_cluster_name", "emr_virtual_cluster_id", "emr_on_eks_job_role_arn", "emr_on_eks_namespace",
+                "burst_spot_drill_template_id"}
+    assert _declared() - optional <= exported, "every unconditional output is exported"
+
+
+def test_eks_outputs_follow_the_eks_switch() -> None:
+    assert "eks_cluster_name" not in recorded("dev").outputs, "EMR on EKS is off in dev"
+    assert "eks_cluster_name" in recorded("prod").outputs
+
+
+def test_every_output_the_ops_scripts_read_is_declared() -> None:
+    read: set[str] = set()
+    for path in sorted((ROOT / "scripts" / "ops").glob("*.py")):
+        text = path.read_text()
+        for literal in re.findall(r"""(?:out\(|outputs\[)f?["']([a-z_{}]+)["']""", text):
+            if "{key}" in literal or "{cluster}" in literal:
+                read |= {re.sub(r"\{[a-z]+\}", c, literal) for c in SIDES["cluster"]}
+            elif "{side}" in literal:
+                read |= {literal.format(side=s) for s in SIDES["side"]}
+            else:
+                read.add(literal)
+    assert read, "the operations scripts read stack outputs"
+    assert read <= _declared(), sorted(read - _declared())
