@@ -23,10 +23,10 @@ def _sites(run_program: Callable[..., Plan], stack: str = "prod") -> Sites:
     def program() -> None:
         from components.platform.providers import RegionalProviders
 
-        out["sites"] = build_sites(
-            cfg,
-            RegionalProviders(onprem=provider("onprem", cfg.regions.onprem), compute=provider("compute", cfg.regions.compute)),
+        providers = RegionalProviders(
+            onprem=provider("onprem", cfg.regions.onprem), compute=provider("compute", cfg.regions.compute)
         )
+        out["sites"] = build_sites(cfg, providers)
 
     run_program(program)
     return out["sites"]
