@@ -3,6 +3,7 @@
     python scripts/plan.py --stack dev            # one stack (default: dev)
     python scripts/plan.py --all                  # every stack in stacks/
     python scripts/plan.py --stack prod --report out/plan-prod.md --json out/plan-prod.json
+    python scripts/plan.py --all --diff base-s18          # what changed against a git revision (or a --json file)
 
 For each stack it validates the stack config, runs the program under Pulumi's mocks (recording every resource
 registration: type, name, inputs, parent, provider, dependencies), prints a summary, writes a Markdown report
@@ -10,7 +11,12 @@ for a PR comment (Mermaid diagram, fleets and capacity pools, cost estimate, dep
 policy results), and runs every policy pack under policies/ with the stack's pack config over the Analyzer
 gRPC protocol, the way the Pulumi CLI does.
 
-Exit codes: 0 clean (advisory findings allowed), 1 mandatory policy violations, 2 bad configuration or usage.
+With ``--diff BASE`` it also records the plan at BASE (a git revision, or a record file written by ``--json``;
+``{stack}`` is substituted) and prints what was added, removed and changed, flagging stateful or slow resources
+that a changed input would replace (scripts/offline/plan_diff.py); the diff is a section of the report too.
+
+Exit codes: 0 clean (advisory findings allowed; a non-empty diff is not a failure), 1 mandatory policy
+violations, 2 bad configuration, usage or diff base.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from components.config import ConfigError, StackConfig, load_stack_config  # noqa: E402
-from scripts.offline import recorder  # noqa: E402
+from scripts.offline import layout, plan_diff, recorder  # noqa: E402
 from scripts.offline.report import (  # noqa: E402
     Section,
     console_summary,
@@ -43,19 +49,22 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--stack", default="dev", help="stack to plan (stacks/Pulumi.<stack>.yaml); default dev")
     which.add_argument("--all", action="store_true", help="plan every stack in the stacks directory")
-    parser.add_argument("--stacks-dir", type=Path, default=recorder.STACKS_DIR, help="where the stack files are")
+    parser.add_argument("--stacks-dir", type=Path, default=layout.STACKS_DIR, help="where the stack files are")
     parser.add_argument("--report", type=Path, help="write the Markdown report here ({stack} is substituted)")
     parser.add_argument("--json", type=Path, help="write the recorded resources as JSON ({stack} substituted)")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy packs")
     parser.add_argument("--quiet", action="store_true", help="print only the one-line result per stack")
+    parser.add_argument(
+        "--diff",
+        metavar="BASE",
+        help="compare with the plan at BASE: a git revision, or a record file from --json ({stack} substituted)",
+    )
     return parser.parse_args(argv)
 
 
 def _stacks(args: argparse.Namespace) -> list[str]:
     if args.all:
-        found = sorted(
-            p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in args.stacks_dir.glob("Pulumi.*.yaml")
-        )
+        found = layout.stacks(args.stacks_dir)
         if not found:
             raise SystemExit(f"no stack files (Pulumi.<stack>.yaml) in {args.stacks_dir}")
         return found
@@ -70,8 +79,8 @@ def _out_path(template: Path | None, stack: str) -> Path | None:
     return path
 
 
-def plan_stack(stack: str, args: argparse.Namespace) -> int:
-    stack_file = args.stacks_dir / f"Pulumi.{stack}.yaml"
+def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = None, diffing: bool = False) -> int:
+    stack_file = layout.stack_file(stack, args.stacks_dir)
     if not stack_file.exists():
         print(f"error: no stack file {stack_file}", file=sys.stderr)
         return EXIT_CONFIG
@@ -95,6 +104,8 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     if not args.no_policy:
         policy, violations_failed = policy_sections(plan, stack, args.stacks_dir)
         sections.extend(policy)
+    if diffing:
+        sections.append(_diff_section(plan, args.diff, base))
     sections.append(_outputs_section(plan))
 
     if not args.quiet:
@@ -118,15 +129,33 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if violations_failed else EXIT_OK
 
 
+def _diff_section(plan: recorder.Plan, label: str, base: list[dict] | None) -> Section:
+    """Print the diff against ``base`` (always, even with --quiet) and return it as a report section."""
+    head = json.loads(json.dumps([r.to_dict() for r in plan.resources]))
+    diff = plan_diff.diff_records(plan.stack, label, base or [], head)
+    diff.base_missing = base is None
+    masker = plan_diff.masker_for(base or [], head)
+    print(plan_diff.to_console(diff, masker))
+    return Section(f"Plan diff against `{label}`", plan_diff.to_markdown(diff, masker))
+
+
 def _outputs_section(plan: recorder.Plan) -> Section:
     return Section("Stack outputs", outputs_table(plan.outputs))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    stacks = _stacks(args)
+    bases: dict[str, list[dict] | None] = {}
+    if args.diff is not None:
+        try:
+            bases = plan_diff.load_base(args.diff, stacks)
+        except plan_diff.BadBaseError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_CONFIG
     worst = EXIT_OK
-    for stack in _stacks(args):
-        worst = max(worst, plan_stack(stack, args))
+    for stack in stacks:
+        worst = max(worst, plan_stack(stack, args, bases.get(stack), diffing=args.diff is not None))
     return worst
 
 

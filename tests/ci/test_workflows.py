@@ -122,6 +122,12 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
     plan = jobs["offline-plan"]
     assert sorted(plan["strategy"]["matrix"]["stack"]) == available_stacks()
     assert 'scripts/plan.py --stack "$STACK" --report' in runs["offline-plan"]
+    # The plan diff against the PR's base commit goes into the same report (and so the same PR comment).
+    assert '--diff "$BASE_SHA"' in runs["offline-plan"]
+    diff_step = next(s for s in plan["steps"] if "--diff" in s.get("run", ""))
+    assert diff_step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    checkout = next(s for s in plan["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "the base commit must be in the clone"
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in plan["steps"])
     assert "write" not in plan["permissions"].values(), "the job running repository code has no write token"
 
