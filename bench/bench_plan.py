@@ -2,11 +2,21 @@
 
 Prints, per stack: resources recorded, seconds (median of N runs, after one warm-up), ms per resource, peak
 Python heap during a run (tracemalloc), and the deploy critical path. Run: ``python bench/bench_plan.py [-n 5]``.
+
+``--floor`` compares each stack with the SDK's floor in fresh processes, interleaved (docs/performance.md explains
+how to read it): per round, each stack's program, a program of as many plain ``aws.s3.BucketV2`` resources on one
+explicit provider, and that program with none (the fixed cost: interpreter, imports, one provider), all under the
+same GC policy (``scripts/offline/gc_policy.py``). It prints the median CPU seconds of each, ms per resource net of
+the fixed cost, and the ratio ``(stack - empty) / (floor - empty)``. ``--gc P1 P2 ...`` runs the comparison under
+several GC policies (interleaved too), which is how the project's policy was chosen.
+
+    python bench/bench_plan.py --floor [-n 5] [--gc default freeze+threshold] [--stacks dev prod]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -17,13 +27,72 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.offline import recorder  # noqa: E402
+from bench import fresh  # noqa: E402
+from scripts.offline import gc_policy, recorder  # noqa: E402
+
+
+def floor(runs: int, policies: list[str], stacks: list[str]) -> int:
+    """Each stack against the floor, in fresh processes, interleaved; medians of ``runs`` rounds."""
+    samples: dict[tuple[str, str, str], list[fresh.Sample]] = {}
+    sizes: dict[str, int] = {}
+    print(
+        f"floor benchmark: {runs} rounds, fresh processes interleaved, medians of CPU seconds (user+sys) "
+        f"(python {sys.version.split()[0]}, {len(os.sched_getaffinity(0))} cores)",
+        flush=True,
+    )
+    fresh.warm_up()
+    for round_ in range(runs):
+        for pol in policies:
+            for stack in stacks:
+                s = fresh.run("stack", stack, gc_policy=pol)
+                sizes[stack] = s.resources
+                samples.setdefault((pol, "stack", stack), []).append(s)
+                f = fresh.run("floor", str(s.resources), gc_policy=pol)
+                samples.setdefault((pol, "floor", stack), []).append(f)
+            e = fresh.run("empty", gc_policy=pol)
+            samples.setdefault((pol, "empty", ""), []).append(e)
+        print(f"  round {round_ + 1}/{runs} done", file=sys.stderr, flush=True)
+
+    def med(key: tuple[str, str, str], attr: str = "cpu_s") -> float:
+        return float(statistics.median(getattr(x, attr) for x in samples[key]))
+
+    header = (
+        f"{'gc policy':<18}{'stack':<9}{'res':>5}{'stack s':>9}{'floor s':>9}{'empty s':>9}"
+        f"{'ms/res':>8}{'floor ms/res':>14}{'ratio':>7}{'rec ms/res':>12}{'peak MiB':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for pol in policies:
+        empty = med((pol, "empty", ""))
+        for stack in stacks:
+            n = sizes[stack]
+            st, fl = med((pol, "stack", stack)), med((pol, "floor", stack))
+            ms, floor_ms = 1000 * (st - empty) / n, 1000 * (fl - empty) / n
+            rec_ms = 1000 * med((pol, "stack", stack), "record_cpu_s") / n
+            peak = med((pol, "stack", stack), "peak_mib")
+            print(
+                f"{pol:<18}{stack:<9}{n:>5}{st:>9.2f}{fl:>9.2f}{empty:>9.2f}{ms:>8.2f}{floor_ms:>14.2f}"
+                f"{ms / floor_ms:>7.2f}{rec_ms:>12.2f}{peak:>10.0f}"
+            )
+    print(
+        "ms/res = (stack - empty) / res; floor ms/res = (floor - empty) / res; ratio = ms/res / floor ms/res;"
+        " rec ms/res = CPU inside record() / res (stack program only)"
+    )
+    return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("-n", "--runs", type=int, default=5, help="timed runs per stack (default 5)")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", "--runs", type=int, default=5, help="timed runs (rounds with --floor) (default 5)")
+    parser.add_argument("--floor", action="store_true", help="compare each stack with the SDK floor (fresh processes)")
+    parser.add_argument(
+        "--gc", nargs="+", choices=gc_policy.POLICIES, default=None, help="with --floor: GC policies to compare"
+    )
+    parser.add_argument("--stacks", nargs="+", default=None, help="with --floor: stacks (default: all)")
     args = parser.parse_args()
+    if args.floor:
+        return floor(args.runs, args.gc or [gc_policy.policy()], args.stacks or recorder.available_stacks())
+    gc_policy.apply_after_imports()
 
     from scripts.offline.critical_path import critical_path
 

@@ -1,16 +1,65 @@
 """Shared fixtures: every test gets a fresh Pulumi runtime (settings, root stack, config) and builds its resources
-inside the test, never at import time."""
+inside the test, never at import time.
+
+Session-wide: the project's GC policy (``scripts/offline/gc_policy.py``: thresholds at start, a freeze once the tests
+are collected), plans of the real program recorded once per (stack, config) (``tests/plan_cache.py``), and at the
+end the number of recordings the session made (summed over pytest-xdist workers).
+"""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-import pulumi
-import pulumi_aws as aws
-import pytest
+from scripts.offline import gc_policy
 
-from scripts.offline.recorder import Plan, record
+gc_policy.apply()
+
+import pulumi  # noqa: E402
+import pulumi_aws as aws  # noqa: E402
+import pytest  # noqa: E402
+
+from scripts.offline import recorder  # noqa: E402
+from scripts.offline.recorder import Plan, record  # noqa: E402
+from tests import plan_cache  # noqa: E402
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Every test module is imported now: freeze what is alive (gc_policy: those objects live for the session)."""
+    gc_policy.freeze_imports()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _share_recordings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, workers share recorded plans through the run's common temporary directory."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        plan_cache.share_through(Path(tmp_path_factory.getbasetemp().parent) / "recorded-plans")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the counts to the controller
+        workeroutput["recordings"] = dict(recorder.RECORDINGS)
+
+
+_WORKER_RECORDINGS: Counter[str] = Counter()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    _WORKER_RECORDINGS.update(getattr(node, "workeroutput", {}).get("recordings", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    counts = recorder.RECORDINGS + _WORKER_RECORDINGS
+    stacks = {k.removeprefix("stack:"): v for k, v in sorted(counts.items()) if k.startswith("stack:")}
+    terminalreporter.write_line(
+        f"recordings this session: {sum(stacks.values())} of the program's stacks "
+        f"({', '.join(f'{k} {v}' for k, v in stacks.items()) or 'none'}), {counts['program']} ad-hoc test programs"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +77,12 @@ def _fresh_pulumi_runtime() -> Iterator[None]:
 
 @pytest.fixture
 def run_stack() -> Callable[..., Plan]:
-    """Record the real program (``__main__.py``) for a stack; ``config`` replaces the stack file's config."""
+    """The real program's plan (``__main__.py``) for a stack; ``config`` replaces the stack file's config.
+
+    Recorded once per session and (stack, config) (``tests/plan_cache.py``); each call returns a private copy."""
 
     def run(stack: str = "dev", config: Mapping[str, Any] | None = None) -> Plan:
-        return record(stack=stack, config=config)
+        return plan_cache.recorded(stack, config)
 
     return run
 

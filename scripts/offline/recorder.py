@@ -21,6 +21,7 @@ import json
 import logging
 import runpy
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -42,6 +43,10 @@ _RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _ASSET = "c44067f5952c0a294b673a41bacd8c17"
 _ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
+
+RECORDINGS: Counter[str] = Counter()
+"""Recordings made by this process, by kind: ``stack:<name>`` (the project's program) or ``program`` (an ad-hoc
+program, e.g. a component test). The test session prints the totals (tests/conftest.py)."""
 
 LIMITS = (
     "Offline plan: resources were registered under Pulumi's mocks, not by the engine. It cannot know "
@@ -393,6 +398,7 @@ def record(
     from pulumi.runtime.sync_await import _sync_await
 
     cfg = read_stack_config(stack) if config is None else dict(config)
+    RECORDINGS["program" if program is not None else f"stack:{stack}"] += 1
     monitor = RecordingMonitor(stack)
     engine = _Engine()
     from google.protobuf import empty_pb2

@@ -7,11 +7,11 @@ EMR; ``tests/components/test_architecture.py`` records every stack unchanged.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from components.config.stack import deep_merge
-from scripts.offline.recorder import Plan, read_stack_config, record
+from scripts.offline.recorder import Plan, read_stack_config
+from tests import plan_cache
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -24,16 +24,6 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-@functools.cache
 def recorded(stack: str) -> Plan:
-    """Record ``stack`` once per test session (the caller resets the Pulumi runtime around it)."""
-    from pulumi.runtime import settings
-    from pulumi.runtime.config import set_all_config
-
-    settings.ROOT.set(None)
-    set_all_config({}, [])
-    try:
-        return record(stack=stack, config=stack_config(stack))
-    finally:
-        settings.ROOT.set(None)
-        set_all_config({}, [])
+    """``stack`` without EMR on EKS, recorded once per test session (``tests/plan_cache.py``; a private copy)."""
+    return plan_cache.recorded(stack, stack_config(stack))

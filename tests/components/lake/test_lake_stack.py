@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -13,6 +12,7 @@ from parliament import analyze_policy_string
 from components.config import load_stack_config
 from components.lake.storage_zones import ACCESS_LOGS
 from scripts.offline.recorder import Plan, RecordedResource, read_stack_config, record
+from tests import plan_cache
 
 BUCKET = "aws:s3/bucket:Bucket"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
@@ -26,10 +26,8 @@ PERMISSIONS = "aws:lakeformation/permissions:Permissions"
 
 
 @pytest.fixture(scope="module")
-def dev() -> Iterator[Plan]:
-    pulumi.runtime.settings.ROOT.set(None)
-    yield record(stack="dev")
-    pulumi.runtime.settings.ROOT.set(None)
+def dev() -> Plan:
+    return plan_cache.recorded("dev")
 
 
 def _by_bucket(plan: Plan, type_: str) -> dict[str, RecordedResource]:

@@ -14,6 +14,7 @@ import pytest
 from components.config import load_stack_config
 from components.network.cross_region_peering import DEFAULT_PEER_PORTS, CrossRegionPeering, CrossRegionPeeringArgs
 from scripts.offline.recorder import Plan, RecordedResource, available_stacks, read_stack_config, record
+from tests import plan_cache
 from tests.conftest import provider
 
 T_PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
@@ -101,9 +102,7 @@ def _case(recorded: dict[str, Plan], case_id: str) -> Case:
             COMPUTE_TABLES, ONPREM_TABLES,
         )
     cfg = load_stack_config(read_stack_config(case_id), stack=case_id)
-    if case_id not in recorded:
-        recorded[case_id] = record(stack=case_id)
-    plan = recorded[case_id]
+    plan = plan_cache.recorded(case_id)
     expect = Expect(
         name=plan.one(COMPONENT).name,
         compute_region=cfg.regions.compute,

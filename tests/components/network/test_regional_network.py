@@ -18,6 +18,7 @@ from components.config import load_stack_config
 from components.emr.tags import EMR_MANAGED_TAG
 from components.network.regional_network import RegionalNetwork, RegionalNetworkArgs
 from scripts.offline.recorder import Plan, RecordedResource, available_stacks, read_stack_config, record
+from tests import plan_cache
 from tests.conftest import in_region
 
 T_VPC = "aws:ec2/vpc:Vpc"
@@ -170,9 +171,7 @@ def _case(recorded: dict[str, Plan], case_id: str) -> Case:
             retention=net.flow_log_retention_days,
             given_key_arn=None,
         )
-        if stack not in recorded:
-            recorded[stack] = record(stack=stack)
-        plan = recorded[stack]
+        plan = plan_cache.recorded(stack)
     return Case(plan, expect, plan.one(COMPONENT, expect.name))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 
 from scripts.offline.recorder import Plan, record
+from tests import plan_cache
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0b9d6c1e-2f3a-4b5c-8d7e-9f0a1b2c3d4e"
 BUCKET = "hybrid-burst-test-artifacts"
@@ -30,19 +31,6 @@ def record_once(program: Callable[[], Any]) -> Plan:
         set_all_config({}, [])
 
 
-_STACK_PLANS: dict[str, Plan] = {}
-
-
 def record_stack_once(stack: str) -> Plan:
-    """The real program's plan for a stack, recorded once per test session."""
-    from pulumi.runtime.config import set_all_config
-
-    if stack not in _STACK_PLANS:
-        pulumi.runtime.settings.ROOT.set(None)
-        set_all_config({}, [])
-        try:
-            _STACK_PLANS[stack] = record(stack=stack)
-        finally:
-            pulumi.runtime.settings.ROOT.set(None)
-            set_all_config({}, [])
-    return _STACK_PLANS[stack]
+    """The real program's plan for a stack, recorded once per test session (``tests/plan_cache.py``)."""
+    return plan_cache.recorded(stack)

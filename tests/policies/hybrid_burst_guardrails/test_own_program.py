@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from scripts.offline.analyzer import PackSession
+from tests import plan_cache
 from tests.policies.guardrail_harness import REPO, STACKS
 
 
 @pytest.mark.slow
 def test_pack_analyzes_every_resource_of_the_recorded_dev_stack(preview_pack: PackSession) -> None:
-    recorder = pytest.importorskip("scripts.offline.recorder")
     if not (REPO / "__main__.py").exists():
         pytest.skip("the program's __main__.py does not exist yet")
-    plan = recorder.record(stack="dev")
+    plan = plan_cache.recorded("dev")
     assert plan.resources, "the dev stack registered no resources"
     result = preview_pack.evaluate(plan.resources, config_file=STACKS / "policy-config.dev.json")
 
