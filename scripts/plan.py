@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from components.config import ConfigError, StackConfig, load_stack_config  # noqa: E402
-from scripts.offline import layout, plan_diff, recorder  # noqa: E402
+from scripts.offline import gc_policy, layout, plan_diff, recorder  # noqa: E402
 from scripts.offline.report import (  # noqa: E402
     Section,
     console_summary,
@@ -144,6 +144,7 @@ def _outputs_section(plan: recorder.Plan) -> Section:
 
 
 def main(argv: list[str] | None = None) -> int:
+    gc_policy.apply()  # the project's collector policy (docs/performance.md)
     args = _parse(argv)
     stacks = _stacks(args)
     bases: dict[str, list[dict] | None] = {}

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import functools
+from scripts.offline.recorder import Plan
+from tests import plan_cache
 
-from scripts.offline.recorder import Plan, record
 
-
-@functools.cache
 def recorded(stack: str) -> Plan:
-    from pulumi.runtime import settings
-    from pulumi.runtime.config import set_all_config
-
-    settings.ROOT.set(None)
-    set_all_config({}, [])
-    try:
-        return record(stack=stack)
-    finally:
-        settings.ROOT.set(None)
-        set_all_config({}, [])
+    """``stack`` as shipped, recorded once per test session (``tests/plan_cache.py``; a private copy)."""
+    return plan_cache.recorded(stack)
