@@ -19,6 +19,13 @@ _S3_URI_RE = re.compile(r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]/.+\.zip$")
 _DNS_ZONE_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
+# EMR maps each ``trino-connector-<name>`` classification onto Trino's ``etc/catalog/<name>.properties``: the
+# catalog is named after the classification ("Configure applications" and the release's classification table,
+# https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-trino-config.html and
+# https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-trino-cluster.html). The cloud lake's Trino
+# catalogs are therefore ``hive`` (Hive connector on Glue) and ``iceberg`` (Iceberg connector on Glue).
+LAKE_TRINO_CATALOGS = ("hive", "iceberg")
+
 
 def _duration(value: str) -> str:
     """Airlift/Alluxio duration strings (``0s``, ``1m``, ``30s``)."""
@@ -70,6 +77,37 @@ class TrinoSettings(StrictModel):
     def _catalog(cls, value: str) -> str:
         if not re.match(r"^[a-z][a-z0-9_]{0,63}$", value):
             raise ValueError("a Trino catalog name is lowercase letters, digits and _; e.g. onprem")
+        if value in LAKE_TRINO_CATALOGS:
+            raise ValueError(
+                f"{value!r} is a cloud-lake catalog on Glue (EMR's trino-connector-{value} classification writes "
+                f"catalog/{value}.properties); pick another name, e.g. onprem"
+            )
+        return value
+
+
+class LakeCatalogSettings(StrictModel):
+    """The cloud lake on the burst cluster: Glue Data Catalog as metastore for Spark and Trino, Iceberg on Glue."""
+
+    enabled: bool = True
+    """Configure the Glue catalogs on the burst cluster (Trino ``hive`` and ``iceberg`` catalogs on Glue, Spark's
+    metastore on Glue, Iceberg enabled). Default: on; off leaves only the ``onprem`` catalog."""
+    spark_iceberg_catalog_name: str = "iceberg"
+    """Name of Spark's Iceberg catalog on Glue (``spark.sql.catalog.<name>``). Default: ``iceberg`` - the same name
+    as Trino's Iceberg catalog, so ``iceberg.tpcds.store_sales`` means the same table in both engines."""
+    warehouse_zone: Literal["raw", "curated"] = "raw"
+    """Zone whose bucket is the Iceberg warehouse for tables created without an explicit location (a Glue
+    database's location wins). Default: raw (where the ``tpcds`` database lives)."""
+
+    @field_validator("spark_iceberg_catalog_name")
+    @classmethod
+    def _spark_catalog(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9_]{0,63}$", value):
+            raise ValueError("a Spark catalog name is lowercase letters, digits and _; e.g. iceberg")
+        if value == "spark_catalog":
+            raise ValueError(
+                "spark_catalog is Spark's session catalog (the Glue Hive metastore here); name the Iceberg catalog "
+                "differently, e.g. iceberg"
+            )
         return value
 
 
@@ -229,10 +267,13 @@ class EmrClusterSettings(StrictModel):
     termination_protection: bool
     """Termination protection on both clusters. Preset: on in prod."""
     lake_formation: bool = False
-    """Add the Lake Formation authorization block (runtime roles, session tag ``Amazon EMR``) to the burst
-    security configuration. Default: off until an environment's burst jobs are submitted with the lake's runtime
-    role (``ExecutionRoleArn`` on each step): the block changes how every step on the burst cluster is authorized,
-    so an environment turns it on when its jobs pass the role."""
+    """EMR's Lake Formation integration on the burst cluster: the security configuration's
+    ``AuthorizationConfiguration`` (application-scoped IAM roles = runtime roles, session tag ``Amazon EMR``) and
+    the instance role's right to assume the lake's ``emr-runtime`` role; Spark steps submitted with that runtime
+    role are filtered by the column-level grants. With it on, every step must carry ``ExecutionRoleArn`` (the
+    ``fill_lake`` runbook does). Default: off. Preset: on in staging and prod; off in dev (see the preset for why)."""
+    lake_catalogs: LakeCatalogSettings = Field(default_factory=LakeCatalogSettings)
+    """The Glue/Iceberg catalogs of the burst cluster (next to the ``onprem`` catalog)."""
     onprem_dns_zone: str = "onprem.hybrid-burst.internal"
     """Route 53 private zone with stable names of the on-prem endpoints (``namenode.``, ``metastore.``).
     Default: onprem.hybrid-burst.internal."""
@@ -259,12 +300,18 @@ PRESETS: dict[str, dict[str, Any]] = {
         "burstIdleTimeoutSeconds": 3600,
         "onpremIdleTimeoutSeconds": 14400,
         "terminationProtection": False,
+        # Lake Formation off in dev: with it on, every Spark step must name the runtime role (ExecutionRoleArn),
+        # interactive spark-shell/notebook sessions on the primary lose catalog access, and EMR blocks custom jars
+        # and UDF classes in governed sessions (emr-lf-limitations.html) - dev is where those get tried out. dev
+        # holds no PII (the demo table is empty there); staging and prod run governed.
+        "lakeFormation": False,
     },
     "staging": {
         "tls": {"generateSelfSigned": True},
         "scaling": {"minimumUnits": 24, "maximumUnits": 192, "maximumOnDemandUnits": 32, "maximumCoreUnits": 16},
         "burstIdleTimeoutSeconds": 3600,
         "terminationProtection": False,
+        "lakeFormation": True,
     },
     "prod": {
         "tls": {"generateSelfSigned": False},
@@ -277,5 +324,6 @@ PRESETS: dict[str, dict[str, Any]] = {
         "burstIdleTimeoutSeconds": 7200,
         "stepConcurrencyLevel": 8,
         "terminationProtection": True,
+        "lakeFormation": True,
     },
 }

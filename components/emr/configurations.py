@@ -11,6 +11,19 @@ Classification names used here and where they are documented (Amazon EMR Release
 - ``presto-config``, ``presto-connector-hive``: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/presto-configure.html
 - ``core-site``, ``hdfs-site``, ``hive-site``, ``spark-defaults``:
   https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-configure-apps.html
+- the cloud lake on Glue:
+  - ``trino-connector-hive`` with ``hive.metastore=glue`` ("Launch an Amazon EMR cluster with Trino", the Glue sample:
+    https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-trino-getting-started-launch.html; property reference
+    https://trino.io/docs/current/object-storage/metastores.html); ``presto-connector-hive`` likewise for PrestoDB
+    (https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-presto-glue.html);
+  - ``trino-connector-iceberg`` with ``connector.name=iceberg``, ``iceberg.catalog.type=glue`` ("Use an Iceberg cluster
+    with Trino", EMR 6.6.0+: https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-trino-cluster.html;
+    ``fs.native-s3.enabled`` is only added there from EMR 7.7.0, so it is set only for those releases);
+  - ``spark-hive-site`` with ``hive.metastore.client.factory.class`` = the Glue client factory ("Use the AWS Glue
+    Data Catalog as the metastore for Spark SQL": https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-spark-glue.html);
+  - ``iceberg-defaults`` with ``iceberg.enabled=true`` and the Spark catalog in ``spark-defaults``
+    (``spark.sql.catalog.<name>`` = ``SparkCatalog`` with ``GlueCatalog`` and ``S3FileIO``; "Use an Iceberg cluster
+    with Spark": https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-iceberg-use-spark-cluster.html).
 
 EMR has no classification for a catalog with a custom name (the ``trino-connector-*`` classifications map to the
 connector files EMR ships, e.g. ``hive.properties``), so the ``onprem`` catalog is rendered here as a properties
@@ -20,10 +33,11 @@ the Alluxio tutorial shows at ``/etc/presto/conf/catalog/onprem.properties``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from components.config.emr_cluster import EmrClusterSettings
+from components.config.emr_cluster import EmrClusterSettings, LakeCatalogSettings
 
 from .ports import DATANODE_PORT, METASTORE_PORT
 
@@ -114,10 +128,91 @@ def trino_exchange_manager(settings: EmrClusterSettings, *, exchange_bucket: str
     }
 
 
+GLUE_HIVE_CLIENT_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
+ICEBERG_SPARK_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
+# EMR release from which the Iceberg-on-Glue sample adds Trino's native S3 file system (page cited above).
+NATIVE_S3_FROM = (7, 7, 0)
+
+
+def _release(release_label: str) -> tuple[int, ...]:
+    match = re.match(r"^emr-(\d+)\.(\d+)\.(\d+)$", release_label)
+    if not match:
+        raise ValueError(f"not an EMR release label: {release_label!r} (e.g. emr-7.5.0)")
+    return tuple(int(x) for x in match.groups())
+
+
+def spark_iceberg_catalog(name: str, *, warehouse: str) -> dict[str, str]:
+    """``spark-defaults`` entries of an Iceberg catalog on Glue named ``name`` (EMR's Iceberg-with-Spark page)."""
+    if not warehouse.startswith("s3://"):
+        raise ValueError(f"the Iceberg warehouse must be an s3:// URI, got {warehouse!r}")
+    prefix = f"spark.sql.catalog.{name}"
+    return {
+        "spark.sql.extensions": ICEBERG_SPARK_EXTENSIONS,
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog",
+        f"{prefix}.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+        f"{prefix}.warehouse": warehouse,
+    }
+
+
+def lake_configurations(
+    settings: EmrClusterSettings, *, warehouse_bucket: str | None, release_label: str
+) -> list[Classification]:
+    """The cloud lake on the burst cluster: Glue as Spark's metastore, Iceberg on Glue for Spark, and Trino's
+    ``hive`` and ``iceberg`` catalogs on Glue (PrestoDB: its ``hive`` catalog on Glue). Empty when disabled."""
+    lake: LakeCatalogSettings = settings.lake_catalogs
+    if not lake.enabled:
+        return []
+    if not warehouse_bucket:
+        raise ValueError("the lake catalogs need the warehouse zone's bucket name (lake_catalogs.warehouse_zone)")
+    iceberg_trino = {"connector.name": "iceberg", "iceberg.catalog.type": "glue"}
+    if _release(release_label) >= NATIVE_S3_FROM:
+        iceberg_trino["fs.native-s3.enabled"] = "true"
+    out = [
+        classification("spark-hive-site", {"hive.metastore.client.factory.class": GLUE_HIVE_CLIENT_FACTORY}),
+        classification("iceberg-defaults", {"iceberg.enabled": "true"}),
+        classification(
+            "spark-defaults",
+            spark_iceberg_catalog(lake.spark_iceberg_catalog_name, warehouse=f"s3://{warehouse_bucket}/iceberg/"),
+        ),
+    ]
+    if settings.engine == "presto":
+        out.append(classification("presto-connector-hive", {"hive.metastore": "glue"}))
+    else:
+        out.append(classification("trino-connector-hive", {"hive.metastore": "glue"}))
+        out.append(classification("trino-connector-iceberg", iceberg_trino))
+    return out
+
+
+def lake_catalog_names(settings: EmrClusterSettings) -> dict[str, list[str]]:
+    """Catalog names per engine (for outputs, docs and the plan report): SQL engine catalogs and Spark's."""
+    sql = [settings.trino.onprem_catalog_name]
+    spark: list[str] = []
+    if settings.lake_catalogs.enabled:
+        sql += ["hive"] if settings.engine == "presto" else ["hive", "iceberg"]
+        spark = ["spark_catalog (Glue)", settings.lake_catalogs.spark_iceberg_catalog_name]
+    return {settings.engine: sql, "spark": spark}
+
+
 def burst_configurations(
+    settings: EmrClusterSettings,
+    *,
+    exchange_bucket: str | None,
+    region: str,
+    warehouse_bucket: str | None = None,
+    release_label: str = "emr-7.5.0",
+) -> list[Classification]:
+    """Every classification of the burst cluster for the configured engine (with the lake catalogs when
+    ``settings.lake_catalogs.enabled``; then ``warehouse_bucket`` is required)."""
+    return merge(
+        _engine_configurations(settings, exchange_bucket=exchange_bucket, region=region),
+        lake_configurations(settings, warehouse_bucket=warehouse_bucket, release_label=release_label),
+    )
+
+
+def _engine_configurations(
     settings: EmrClusterSettings, *, exchange_bucket: str | None, region: str
 ) -> list[Classification]:
-    """Every classification of the burst cluster for the configured engine."""
     core_site = classification(
         "core-site",
         {

@@ -25,7 +25,9 @@ def _by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 
 
 def test_trino_fault_tolerant_execution_on_s3_exchange() -> None:
-    got = _by_name(conf.burst_configurations(_settings(), exchange_bucket="hb-exchange", region="us-east-1"))
+    got = _by_name(
+        conf.burst_configurations(_settings(), exchange_bucket="hb-exchange", region="us-east-1", warehouse_bucket="w")
+    )
     trino = got["trino-config"]
     assert trino["retry-policy"] == "TASK"
     assert trino["exchange.compression-enabled"] == "true"
@@ -40,7 +42,7 @@ def test_trino_fault_tolerant_execution_on_s3_exchange() -> None:
 
 def test_hdfs_exchange_uses_local_hdfs() -> None:
     settings = _settings(trino={"exchange": "hdfs"})
-    got = _by_name(conf.burst_configurations(settings, exchange_bucket=None, region="us-east-1"))
+    got = _by_name(conf.burst_configurations(settings, exchange_bucket=None, region="us-east-1", warehouse_bucket="w"))
     assert got["trino-exchange-manager"] == {
         "exchange.use-local-hdfs": "true",
         "exchange.base-directories": "/trino-exchange",
@@ -49,12 +51,12 @@ def test_hdfs_exchange_uses_local_hdfs() -> None:
 
 def test_s3_exchange_needs_the_bucket() -> None:
     with pytest.raises(ValueError, match="exchange bucket"):
-        conf.burst_configurations(_settings(), exchange_bucket=None, region="us-east-1")
+        conf.burst_configurations(_settings(), exchange_bucket=None, region="us-east-1", warehouse_bucket="w")
 
 
 def test_presto_alternative_has_no_trino_classifications() -> None:
     settings = _settings(engine="presto")
-    got = _by_name(conf.burst_configurations(settings, exchange_bucket="b", region="us-east-1"))
+    got = _by_name(conf.burst_configurations(settings, exchange_bucket="b", region="us-east-1", warehouse_bucket="w"))
     assert "presto-config" in got
     assert not [name for name in got if name.startswith("trino-")]
     assert "Presto" in conf.burst_applications(settings)
@@ -91,3 +93,87 @@ def test_merge_combines_a_repeated_classification() -> None:
 def test_properties_refuse_multiline_values() -> None:
     with pytest.raises(ValueError, match="one line"):
         conf.render_properties({"a": "x\ny"})
+
+
+# --- the cloud lake on Glue (issue 12) ---------------------------------------------------------------------------
+
+
+def _lake(settings: EmrClusterSettings, release: str = "emr-7.5.0") -> dict[str, dict[str, str]]:
+    return _by_name(
+        conf.burst_configurations(
+            settings, exchange_bucket="hb-exchange", region="us-east-1", warehouse_bucket="hb-raw",
+            release_label=release,
+        )
+    )
+
+
+def test_trino_gets_hive_and_iceberg_catalogs_on_glue_next_to_onprem() -> None:
+    got = _lake(_settings())
+    assert got["trino-connector-hive"] == {"hive.metastore": "glue"}
+    assert got["trino-connector-iceberg"] == {"connector.name": "iceberg", "iceberg.catalog.type": "glue"}
+    names = conf.lake_catalog_names(_settings())
+    assert names["trino"] == ["onprem", "hive", "iceberg"]
+    # the onprem catalog stays a file on the thrift metastore, not a classification
+    assert conf.onprem_catalog_properties(_settings(), zone=ZONE)["hive.metastore.uri"].startswith("thrift://")
+
+
+def test_spark_uses_glue_as_metastore_and_an_iceberg_catalog_on_glue() -> None:
+    got = _lake(_settings())
+    assert got["spark-hive-site"]["hive.metastore.client.factory.class"] == conf.GLUE_HIVE_CLIENT_FACTORY
+    assert got["iceberg-defaults"] == {"iceberg.enabled": "true"}
+    spark = got["spark-defaults"]
+    assert spark["spark.sql.extensions"] == conf.ICEBERG_SPARK_EXTENSIONS
+    assert spark["spark.sql.catalog.iceberg"] == "org.apache.iceberg.spark.SparkCatalog"
+    assert spark["spark.sql.catalog.iceberg.catalog-impl"] == "org.apache.iceberg.aws.glue.GlueCatalog"
+    assert spark["spark.sql.catalog.iceberg.io-impl"] == "org.apache.iceberg.aws.s3.S3FileIO"
+    assert spark["spark.sql.catalog.iceberg.warehouse"] == "s3://hb-raw/iceberg/"
+    # merged into the one spark-defaults the cluster already had (EMR rejects a repeated classification)
+    assert spark["spark.decommission.enabled"] == "true"
+
+
+def test_spark_iceberg_catalog_name_comes_from_config() -> None:
+    got = _lake(_settings(lakeCatalogs={"sparkIcebergCatalogName": "lake"}))
+    assert got["spark-defaults"]["spark.sql.catalog.lake"] == "org.apache.iceberg.spark.SparkCatalog"
+    assert "spark.sql.catalog.iceberg" not in got["spark-defaults"]
+
+
+def test_native_s3_only_from_the_release_that_documents_it() -> None:
+    assert "fs.native-s3.enabled" not in _lake(_settings(), "emr-7.5.0")["trino-connector-iceberg"]
+    assert _lake(_settings(), "emr-7.7.0")["trino-connector-iceberg"]["fs.native-s3.enabled"] == "true"
+
+
+def test_lake_catalogs_off_leaves_only_onprem() -> None:
+    settings = _settings(lakeCatalogs={"enabled": False})
+    got = _by_name(conf.burst_configurations(settings, exchange_bucket="b", region="us-east-1"))
+    assert not {"trino-connector-hive", "trino-connector-iceberg", "spark-hive-site", "iceberg-defaults"} & set(got)
+    assert conf.lake_catalog_names(settings) == {"trino": ["onprem"], "spark": []}
+
+
+def test_presto_gets_its_hive_catalog_on_glue_only() -> None:
+    got = _lake(_settings(engine="presto"))
+    assert got["presto-connector-hive"] == {"hive.metastore": "glue"}
+    assert "trino-connector-iceberg" not in got
+
+
+def test_lake_catalogs_need_the_warehouse_bucket() -> None:
+    with pytest.raises(ValueError, match="warehouse"):
+        conf.burst_configurations(_settings(), exchange_bucket="b", region="us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "match"),
+    [
+        ({"trino": {"onpremCatalogName": "iceberg"}}, "cloud-lake catalog"),
+        ({"lakeCatalogs": {"sparkIcebergCatalogName": "spark_catalog"}}, "session catalog"),
+        ({"lakeCatalogs": {"sparkIcebergCatalogName": "Bad-Name"}}, "lowercase"),
+    ],
+)
+def test_catalog_names_are_validated(overrides: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        _settings(**overrides)
+
+
+def test_lake_formation_is_on_in_staging_and_prod_presets_only() -> None:
+    assert PRESETS["dev"]["lakeFormation"] is False
+    assert PRESETS["staging"]["lakeFormation"] is True
+    assert PRESETS["prod"]["lakeFormation"] is True
