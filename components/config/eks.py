@@ -100,6 +100,78 @@ class SpotNodeGroupConfig(NodeGroupConfig):
         return value
 
 
+# Karpenter release: 1.11 supports Kubernetes 1.29-1.35, i.e. every version above
+# (https://endoflife.date/karpenter, "Kubernetes Compatibility"; https://karpenter.sh/docs/upgrading/compatibility/).
+KARPENTER_VERSION = "1.11.1"
+_KARPENTER_VERSION_RE = re.compile(r"^1\.\d+\.\d+$")
+_FAMILY_RE = re.compile(r"^[a-z][a-z0-9-]*[0-9][a-z0-9-]*$")
+# The Spot-diversification floor the policy pack checks for NodePools that use Spot: several families, so a
+# shortage of one family (all its sizes share hardware) does not stall the executors.
+MIN_SPOT_FAMILIES = 3
+_CONSOLIDATE_RE = re.compile(r"^(\d+(s|m|h)|Never)$")
+
+
+class KarpenterConfig(StrictModel):
+    """Karpenter on the EMR on EKS cluster: Spot executors, On-Demand drivers, consolidation, interruption queue."""
+
+    enabled: bool = True
+    """Install Karpenter (controller IAM role, interruption queue and EventBridge rules, Helm release, EC2NodeClass
+    and the two NodePools). Default: on wherever EMR on EKS is on."""
+    version: str = KARPENTER_VERSION
+    """Karpenter Helm chart version (``oci://public.ecr.aws/karpenter/karpenter``). Default: 1.11.1 (supports
+    Kubernetes 1.29-1.35)."""
+    executor_instance_families: list[str] = Field(
+        default_factory=lambda: ["r5", "r5a", "r5d", "r6i", "r6a", "r7i", "r7a"]
+    )
+    """EC2 families of the Spot executor NodePool (Karpenter picks sizes). At least 3. Default: memory-optimised
+    r5/r5a/r5d/r6i/r6a/r7i/r7a (Spark executors are memory-bound)."""
+    driver_instance_families: list[str] = Field(default_factory=lambda: ["m5", "m6i", "m6a", "m7i"])
+    """EC2 families of the On-Demand driver NodePool. Default: m5, m6i, m6a, m7i."""
+    executor_cpu_limit: int = Field(default=256, ge=8, le=100_000)
+    """NodePool ``limits.cpu`` of the executors: Karpenter launches no node beyond it. Default: 256 vCPUs."""
+    driver_cpu_limit: int = Field(default=32, ge=2, le=10_000)
+    """NodePool ``limits.cpu`` of the drivers. Default: 32 vCPUs."""
+    consolidate_after: str = "1m"
+    """How long an executor node must be empty or underutilised before Karpenter consolidates it. Default: 1m."""
+    ami_alias: str = "al2023@latest"
+    """EC2NodeClass ``amiSelectorTerms`` alias. Default: ``al2023@latest`` (EKS-optimised AL2023; pin a version,
+    e.g. ``al2023@v20251023``, to control node drift)."""
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not _KARPENTER_VERSION_RE.match(value):
+            raise ValueError("write a Karpenter 1.x release, e.g. 1.11.1 (v1 APIs: karpenter.sh/v1)")
+        return value
+
+    @field_validator("executor_instance_families", "driver_instance_families")
+    @classmethod
+    def _families(cls, value: list[str]) -> list[str]:
+        bad = [f for f in value if not _FAMILY_RE.match(f)]
+        if bad or not value:
+            raise ValueError(f"{bad or 'empty'}: list EC2 instance families such as r6i or m7i (no sizes)")
+        if len(set(value)) != len(value):
+            raise ValueError("repeats a family; list each once")
+        return value
+
+    @field_validator("executor_instance_families")
+    @classmethod
+    def _spot_families(cls, value: list[str]) -> list[str]:
+        if len(value) < MIN_SPOT_FAMILIES:
+            raise ValueError(
+                f"lists {len(value)} famil{'y' if len(value) == 1 else 'ies'}; the Spot executors need at least "
+                f"{MIN_SPOT_FAMILIES} so that one family's Spot shortage does not stall the jobs, e.g. r5, r6i, r7i"
+            )
+        return value
+
+    @field_validator("consolidate_after")
+    @classmethod
+    def _consolidate(cls, value: str) -> str:
+        if not _CONSOLIDATE_RE.match(value):
+            raise ValueError("write a duration like 30s, 1m, 1h, or Never")
+        return value
+
+
 class EksConfig(StrictModel):
     """EMR on EKS in the compute region: cluster, Spot and system node groups, virtual cluster, job role."""
 
@@ -123,7 +195,10 @@ class EksConfig(StrictModel):
     spot: SpotNodeGroupConfig
     """The Spot managed node group for Spark pods (>= 5 instance types)."""
     system: NodeGroupConfig
-    """The small On-Demand node group for cluster add-ons (CoreDNS) and Spark drivers pinned to On-Demand."""
+    """The small On-Demand node group for cluster add-ons (CoreDNS) and the Karpenter controller."""
+    karpenter: KarpenterConfig = Field(default_factory=KarpenterConfig)
+    """Karpenter: grows Spot executor and On-Demand driver capacity on demand (the managed groups do not grow past
+    their desired size without an autoscaler)."""
 
     @field_validator("kubernetes_version")
     @classmethod
@@ -190,5 +265,6 @@ PRESETS: dict[str, dict[str, Any]] = {
         "enabled": True,
         "spot": {"instanceTypes": _SPOT_2XL, "minSize": 2, "desiredSize": 3, "maxSize": 40},
         "system": {"instanceTypes": ["m6i.large", "m5.large"], "minSize": 2, "desiredSize": 3, "maxSize": 4},
+        "karpenter": {"executorCpuLimit": 1024, "driverCpuLimit": 128},
     },
 }

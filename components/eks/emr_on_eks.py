@@ -209,6 +209,8 @@ class EmrOnEks(pulumi.ComponentResource):
     job_role_name: pulumi.Output[str]
     job_log_group_name: pulumi.Output[str]
     node_role_arn: pulumi.Output[str]
+    kube_provider: k8s.Provider
+    """The Kubernetes provider bound to this cluster (for components that install into it, e.g. Karpenter)."""
 
     def __init__(self, name: str, args: EmrOnEksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:eks:EmrOnEks", name, None, opts)
@@ -409,6 +411,7 @@ class EmrOnEks(pulumi.ComponentResource):
         self.job_role_name = job_role.name
         self.job_log_group_name = log_group.name
         self.node_role_arn = node_role.arn
+        self.kube_provider = kube
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,

@@ -359,6 +359,20 @@ OUTPUTS: dict[str, OutputFn] = {
         "arn": ctx.arn("eks", f"nodegroup/{ctx.inputs.get('clusterName')}/{ctx.auto_name('nodeGroupName')}"),
     },
     "aws:fis/experimentTemplate:ExperimentTemplate": _fis_template,
+    # SQS: the id is the queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>).
+    "aws:sqs/queue:Queue": lambda ctx: {
+        "id": f"https://sqs.{ctx.region}.amazonaws.com/{ACCOUNT_ID}/{ctx.auto_name(max_len=80)}",
+        "url": f"https://sqs.{ctx.region}.amazonaws.com/{ACCOUNT_ID}/{ctx.auto_name(max_len=80)}",
+        "arn": ctx.arn("sqs", ctx.auto_name(max_len=80)),
+    },
+    "aws:emrcontainers/jobTemplate:JobTemplate": lambda ctx: {
+        "id": ctx.hex(25),
+        "arn": ctx.arn("emr-containers", f"/jobtemplates/{ctx.hex(25)}"),
+    },
+    "aws:eks/accessEntry:AccessEntry": lambda ctx: {
+        "id": f"{ctx.inputs.get('clusterName')}:{ctx.inputs.get('principalArn')}",
+        "accessEntryArn": ctx.arn("eks", f"access-entry/{ctx.inputs.get('clusterName')}/{ctx.hex(12)}"),
+    },
     "eks:index:Cluster": _eks_component_cluster,
     "eks:index:ManagedNodeGroup": lambda ctx: {"id": ""},
     "aws:ssm/parameter:Parameter": _named("ssm", "parameter/{name}"),
