@@ -113,3 +113,79 @@ def render_markdown(rows: list[GrantRow]) -> str:
         values = [r.principal, r.source, r.database, r.table, r.columns, r.permissions, r.via]
         lines.append("| " + " | ".join(cell(v) for v in values) + " |")
     return "\n".join(lines) + "\n"
+
+
+# --- which engine reads which columns ------------------------------------------------------------------------------
+# The grant rows above say what Lake Formation allows each principal; what an engine actually reads also depends on
+# whether Lake Formation enforces column filters for that engine, and on which zones its role may read straight from
+# S3 (an engine that reads files with IAM credentials sees every column of every file it can read).
+#
+# - burst Spark steps: with ``emr.settings.lakeFormation`` on they run as the runtime role (``emr-runtime``) and EMR's
+#   Lake Formation integration filters columns; with it off they run as the instance role (``emr-instance``).
+# - burst Trino (``hive``, ``iceberg`` catalogs on Glue): always the instance role. EMR's Lake Formation integration
+#   covers Spark only ("You can only use Lake Formation with Spark jobs",
+#   https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-lf-limitations.html): Lake Formation governs Trino's
+#   Glue metadata calls (which tables it sees) but not the columns it reads from S3.
+# - EMR on EKS Spark: the job role (``emr-on-eks-job``). EMR on EKS's Lake Formation integration needs an EMR on EKS
+#   security configuration, which pulumi-aws 7.51 cannot create (no ``aws.emrcontainers.SecurityConfiguration``;
+#   docs/eks.md): no column filters, so the job role reads no catalogued zone directly except the pipeline's
+#   ``raw/tpcds/`` prefix.
+# Direct-read zones below mirror the IAM grants the program attaches (tests/stack/ check the policies agree).
+
+BURST_INSTANCE = "emr-instance"
+EKS_JOB = "emr-on-eks-job"
+IAM_READ_ZONES: dict[str, frozenset[str]] = {BURST_INSTANCE: frozenset({"raw"}), EKS_JOB: frozenset({"raw"})}
+"""Catalogued zones each role may read straight from S3 (raw holds only the public benchmark data)."""
+
+
+@dataclass(frozen=True)
+class EngineRow:
+    engine: str
+    principal: str
+    enforcement: str
+    database: str
+    table: str
+    columns: str
+    """Columns the engine reads (``none`` when it can see the table's metadata but not its files)."""
+
+
+def engine_principals(cfg: StackConfig) -> list[tuple[str, str, bool]]:
+    """(engine, principal symbol, Lake Formation filters columns) for the engines of the stack."""
+    governed = cfg.emr.settings.lake_formation
+    out = [
+        ("burst Spark (EMR steps)", EMR_RUNTIME if governed else BURST_INSTANCE, governed),
+        ("burst Trino (hive, iceberg catalogs)", BURST_INSTANCE, False),
+    ]
+    if cfg.eks.enabled:
+        out.append(("EMR on EKS Spark", EKS_JOB, False))
+    return out
+
+
+def engine_matrix(cfg: StackConfig) -> list[EngineRow]:
+    """What each engine reads, table by table: Lake Formation's column grants where it enforces them, all columns of
+    tables in zones the role reads directly, ``none`` for tables it is granted but cannot read."""
+    zones = {d.name: d.zone for d in cfg.lake.databases}
+    rows: list[EngineRow] = []
+    for engine, principal, governed in engine_principals(cfg):
+        selects = [
+            r for r in grant_matrix(cfg)
+            if r.principal == principal and "SELECT" in r.permissions.split(", ") and r.table != "-"
+        ]
+        for r in selects:
+            if governed:
+                enforcement, columns = "Lake Formation (column filters)", r.columns
+            elif zones.get(r.database) in IAM_READ_ZONES.get(principal, frozenset()):
+                enforcement, columns = "IAM (files read directly)", "all"
+            else:
+                enforcement, columns = "IAM (no access to the zone's files)", "none"
+            rows.append(EngineRow(engine, principal, enforcement, r.database, r.table, columns))
+    return sorted(set(rows), key=lambda e: (e.engine, e.database, e.table, e.columns))
+
+
+def render_engine_markdown(rows: list[EngineRow]) -> str:
+    head = ["Engine", "Principal", "Enforcement", "Database", "Table", "Columns read"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        values = [r.engine, r.principal, r.enforcement, r.database, r.table, r.columns]
+        lines.append("| " + " | ".join(v.replace("|", "\\|") for v in values) + " |")
+    return "\n".join(lines) + "\n"

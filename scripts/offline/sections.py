@@ -50,11 +50,15 @@ def _critical_path_sections(plan: Plan) -> list[Section]:
 
 
 def _lake_sections(cfg: StackConfig) -> list[Section]:
-    from components.lake.grant_matrix import grant_matrix, render_markdown
+    from components.lake.grant_matrix import engine_matrix, grant_matrix, render_engine_markdown, render_markdown
 
     rows = grant_matrix(cfg)
     table = render_markdown(rows)
-    return [Section("Lake Formation grants (who can read what)", table, table)]
+    engines = render_engine_markdown(engine_matrix(cfg))
+    return [
+        Section("Lake Formation grants (who can read what)", table, table),
+        Section("Engines: which principal reads which columns", engines, engines),
+    ]
 
 
 def policy_packs() -> list[Path]:
