@@ -10,8 +10,9 @@ with a customer-managed key.
 pulumi-aws 7.51's ``JobTemplate`` has no ``parameterConfiguration``: the arguments are fixed at plan time;
 ``scripts/ops/submit_job.py`` submits the same job with other arguments through ``StartJobRun`` directly.
 
-The job role gets an inline policy to read the two pod templates (EMR on EKS fetches them with that role) and to
-write its S3 logs.
+``job_role_statements()`` is what the job role needs for this template: read the two pod templates (EMR on EKS
+fetches them with that role) and write its S3 logs. It is computed before the role exists (the pod templates' keys
+are fixed) and attached by ``EmrOnEks``, the component that creates the role.
 """
 
 from __future__ import annotations
@@ -31,6 +32,30 @@ POD_TEMPLATE_PREFIX = "emr-on-eks/pod-templates"
 ICEBERG_RUNTIME_JAR = "local:///usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar"
 """Iceberg's Spark runtime in EMR on EKS images ("Using Apache Iceberg with Amazon EMR on EKS",
 https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/tutorial-iceberg.html)."""
+
+
+def pod_template_key(name: str, role: str) -> str:
+    return f"{POD_TEMPLATE_PREFIX}/{name}/{role}.yaml"
+
+
+def job_role_statements(
+    name: str, *, artifacts_bucket: ZoneBucket, logs_bucket: ZoneBucket, logs_prefix: str = "emr-on-eks"
+) -> list[grants.Statement]:
+    """The job role's reads and writes for the template ``name`` (pod templates, S3 logs)."""
+    stmts = [
+        grants.statement(
+            "pod templates",
+            ["s3:GetObject"],
+            [
+                pulumi.Output.concat(artifacts_bucket.bucket_arn, "/", pod_template_key(name, role))
+                for role in ("driver", "executor")
+            ],
+        ),
+        *logs_bucket.grant_write(f"{logs_prefix}/"),
+    ]
+    if artifacts_bucket.kms_key_arn is not None:
+        stmts.append(grants.kms_use([artifacts_bucket.kms_key_arn], decrypt_only=True, sid="pod template key"))
+    return stmts
 
 
 def release_label(emr_release: str) -> str:
@@ -67,8 +92,6 @@ class SparkJobTemplateArgs:
     """EMR on EKS release label (``emr-7.5.0-latest``; see ``release_label()``). Required."""
     job_role_arn: pulumi.Input[str]
     """Job execution role. Required."""
-    job_role_name: pulumi.Input[str]
-    """Its name (the pod-template and S3-log reads are attached to it). Required."""
     entry_point_uri: pulumi.Input[str]
     """``s3://`` URI of the job (``LakePipeline.entry_point_uri``). Required."""
     entry_point_arguments: Sequence[pulumi.Input[str]]
@@ -116,7 +139,7 @@ class SparkJobTemplate(pulumi.ComponentResource):
             uploads[role] = aws.s3.BucketObjectv2(
                 f"{name}-{role}-pod-template",
                 bucket=args.artifacts_bucket.bucket_name,
-                key=f"{POD_TEMPLATE_PREFIX}/{name}/{role}.yaml",
+                key=pod_template_key(name, role),
                 content=pod_templates.render(pod_templates.pod_template(role, placement)),
                 content_type="application/yaml",
                 server_side_encryption="aws:kms" if args.artifacts_bucket.kms_key_arn is not None else None,
@@ -125,19 +148,6 @@ class SparkJobTemplate(pulumi.ComponentResource):
             )
         uris = {r: pulumi.Output.concat("s3://", o.bucket, "/", o.key) for r, o in uploads.items()}
         log_uri = args.logs_bucket.s3_uri(args.logs_prefix)
-        reads: list[grants.Statement | list[grants.Statement]] = [
-            grants.statement(
-                "pod templates",
-                ["s3:GetObject"],
-                [pulumi.Output.concat("arn:aws:s3:::", o.bucket, "/", o.key) for o in uploads.values()],
-            ),
-            args.logs_bucket.grant_write(f"{args.logs_prefix}/"),
-        ]
-        if args.artifacts_bucket.kms_key_arn is not None:
-            reads.append(grants.kms_use([args.artifacts_bucket.kms_key_arn], decrypt_only=True, sid="pod template key"))
-        policy = aws.iam.RolePolicy(
-            f"{name}-job-role-reads", role=args.job_role_name, policy=grants.policy_document(reads), opts=child
-        )
         properties = pulumi.Output.all(uris["driver"], uris["executor"], args.warehouse).apply(
             lambda v: spark_defaults(
                 driver_template_uri=v[0],
@@ -181,7 +191,8 @@ class SparkJobTemplate(pulumi.ComponentResource):
             name=f"hybrid-burst-{pulumi.get_stack()}-{name}",
             kms_key_arn=args.template_kms_key_arn,
             job_template_data=data,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            # EMR on EKS reads the pod templates when a run starts; they exist before the template.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(uploads.values())),
         )
         self.job_template_id = template.id
         self.job_template_arn = template.arn

@@ -1,8 +1,9 @@
 """LakePipeline: the Spark job that fills the lake, in S3, and the grants its writers need.
 
 Uploads ``jobs/tpcds_to_iceberg.py`` to the compute region's artifacts bucket under its content hash (a changed job
-is a new object; a running step keeps reading the old one) and gives each writer role (the lake's ``emr-runtime``
-role for EMR steps, the EMR on EKS job role) exactly:
+is a new object; a running step keeps reading the old one). ``writer_statements()`` is what each writer role (the
+lake's ``emr-runtime`` role for EMR steps, the EMR on EKS job role) needs; the components that create those roles
+attach it (one-way flow: a role's policies live with the role):
 
 - ``s3:GetObject`` on that object;
 - read/write/delete under ``<raw bucket>/<database>/`` and the raw zone's key: EMR's Lake Formation integration does
@@ -15,8 +16,7 @@ role for EMR steps, the EMR on EKS job role) exactly:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
@@ -39,9 +39,6 @@ class LakePipelineArgs:
     """The raw zone (the ``tpcds`` database's location). Required."""
     database: str = "tpcds"
     """Glue database the job fills (its location is ``s3://<raw>/<database>/``). Default: tpcds."""
-    writer_role_names: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Roles that run the job, by a short key (``emr-runtime``, ``emr-on-eks-job``); each gets an inline policy.
-    Default: none."""
     job_file: Path = JOB_FILE
     """The job source. Default: ``jobs/tpcds_to_iceberg.py`` of this repository."""
 
@@ -60,8 +57,7 @@ class LakePipeline(pulumi.ComponentResource):
             raise FileNotFoundError(f"LakePipelineArgs.job_file: no job at {args.job_file}")
         child = pulumi.ResourceOptions(parent=self)
         content = args.job_file.read_text()
-        digest = hashlib.sha256(content.encode()).hexdigest()[:12]
-        key = f"{JOB_PREFIX}/{digest}/{args.job_file.name}"
+        key = job_key(args.job_file)
         job = aws.s3.BucketObjectv2(
             f"{name}-job",
             bucket=args.artifacts_bucket_name,
@@ -72,22 +68,28 @@ class LakePipeline(pulumi.ComponentResource):
             kms_key_id=args.artifacts_kms_key_arn,
             opts=child,
         )
-        object_arn = pulumi.Output.concat("arn:aws:s3:::", job.bucket, "/", job.key)
-        for writer, role_name in args.writer_role_names.items():
-            aws.iam.RolePolicy(
-                f"{name}-{writer}",
-                role=role_name,
-                policy=grants.policy_document(
-                    [
-                        grants.statement("pipeline job", ["s3:GetObject"], [object_arn]),
-                        grants.kms_use([args.artifacts_kms_key_arn], decrypt_only=True, sid="pipeline job key"),
-                        args.raw_bucket.grant_read_write(f"{args.database}/", delete=True),
-                    ]
-                ),
-                opts=child,
-            )
+        self._args = args
         self.entry_point_bucket = job.bucket
         self.entry_point_key = job.key
         self.entry_point_uri = pulumi.Output.concat("s3://", job.bucket, "/", job.key)
         self.database = args.database
         self.register_outputs({"entry_point_uri": self.entry_point_uri})
+
+    def writer_statements(self) -> list[grants.Statement]:
+        """What a role running the job needs: the job object, its key, and read/write under ``raw/<database>/``.
+
+        The object's ARN is built from the bucket name and the content-hash key (both known before the upload), so a
+        role created earlier than this component's consumers can carry it."""
+        args = self._args
+        object_arn = pulumi.Output.concat("arn:aws:s3:::", args.artifacts_bucket_name, "/", job_key(args.job_file))
+        return [
+            grants.statement("pipeline job", ["s3:GetObject"], [object_arn]),
+            grants.kms_use([args.artifacts_kms_key_arn], decrypt_only=True, sid="pipeline job key"),
+            *args.raw_bucket.grant_read_write(f"{args.database}/", delete=True),
+        ]
+
+
+def job_key(job_file: Path = JOB_FILE) -> str:
+    """``jobs/<sha256[:12]>/<file name>``: a changed job is a new object."""
+    digest = hashlib.sha256(job_file.read_text().encode()).hexdigest()[:12]
+    return f"{JOB_PREFIX}/{digest}/{job_file.name}"

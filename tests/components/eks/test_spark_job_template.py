@@ -12,8 +12,15 @@ import pytest
 from parliament import analyze_policy_string
 
 from components.eks import pod_templates
-from components.eks.spark_job_template import SparkJobTemplate, SparkJobTemplateArgs, release_label, spark_defaults
+from components.eks.spark_job_template import (
+    SparkJobTemplate,
+    SparkJobTemplateArgs,
+    job_role_statements,
+    release_label,
+    spark_defaults,
+)
 from components.lake.storage_zones import ZoneBucket
+from components.security import grants
 from scripts.offline.recorder import Plan, record
 from tests.conftest import in_region
 
@@ -38,7 +45,6 @@ def _record(**overrides: Any) -> Plan:
         base: dict[str, Any] = {
             "release_label": "emr-7.5.0-latest",
             "job_role_arn": ROLE,
-            "job_role_name": "hybrid-burst-test-emr-on-eks-job",
             "entry_point_uri": "s3://hb-test-artifacts/jobs/abc/tpcds_to_iceberg.py",
             "entry_point_arguments": ["--source-root", "alluxio://primary:19998/onprem/tmp/tpcds"],
             "artifacts_bucket": _bucket("artifacts"),
@@ -111,16 +117,24 @@ def test_without_karpenter_pods_go_to_the_managed_groups() -> None:
     assert "tolerations" not in pod_templates.pod_template("driver", placed["driver"])["spec"]
 
 
-def test_job_role_reads_exactly_the_pod_templates_and_writes_its_logs(plan: Plan) -> None:
-    policy = plan.one("aws:iam/rolePolicy:RolePolicy")
-    assert policy.inputs["role"] == "hybrid-burst-test-emr-on-eks-job"
-    document = policy.inputs["policy"]
+def test_job_role_statements_name_exactly_the_uploaded_pod_templates_and_its_logs(plan: Plan) -> None:
+    assert not plan.of_type("aws:iam/rolePolicy:RolePolicy"), "the role's creator (EmrOnEks) attaches the statements"
+    captured: dict[str, str] = {}
+
+    def program() -> None:
+        document = grants.policy_document(
+            job_role_statements("lake-pipeline", artifacts_bucket=_bucket("artifacts"), logs_bucket=_bucket("logs"))
+        )
+        document.apply(lambda d: captured.setdefault("policy", d))
+
+    pulumi.runtime.settings.ROOT.set(None)
+    record(program, stack="test", config={})
+    document = captured["policy"]
     assert [(f.issue, f.detail) for f in analyze_policy_string(document).findings] == []
     by_sid = {s["Sid"]: s for s in json.loads(document)["Statement"]}
-    assert sorted(by_sid["PodTemplates"]["Resource"]) == [
-        "arn:aws:s3:::hb-test-artifacts/emr-on-eks/pod-templates/lake-pipeline/driver.yaml",
-        "arn:aws:s3:::hb-test-artifacts/emr-on-eks/pod-templates/lake-pipeline/executor.yaml",
-    ]
+    objects = plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    uploaded = sorted(f"arn:aws:s3:::{r.inputs['bucket']}/{r.inputs['key']}" for r in objects)
+    assert sorted(by_sid["PodTemplates"]["Resource"]) == uploaded
     assert by_sid["LogsWriteObjects"]["Resource"] == "arn:aws:s3:::hb-test-logs/emr-on-eks/*"
 
 

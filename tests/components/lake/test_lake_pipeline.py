@@ -13,6 +13,7 @@ from parliament import analyze_policy_string
 
 from components.lake.lake_pipeline import JOB_FILE, LakePipeline, LakePipelineArgs
 from components.lake.storage_zones import ZoneBucket
+from components.security import grants
 from scripts.offline.recorder import Plan, record
 from tests.conftest import in_region
 
@@ -34,7 +35,6 @@ def _record(**overrides: Any) -> Plan:
             "artifacts_bucket_name": "hb-test-artifacts",
             "artifacts_kms_key_arn": KEY,
             "raw_bucket": _raw(),
-            "writer_role_names": {"emr-runtime": "runtime-role", "emr-on-eks-job": "job-role"},
         }
         base.update(overrides)
         LakePipeline("lake-pipeline", LakePipelineArgs(**base), opts=in_region())
@@ -53,12 +53,22 @@ def test_job_uploaded_under_its_content_hash_encrypted() -> None:
     pulumi.runtime.settings.ROOT.set(None)
 
 
-def test_each_writer_reads_the_job_and_writes_only_the_database_prefix() -> None:
-    plan = _record()
-    policies = {p.inputs["role"]: p.inputs["policy"] for p in plan.of_type("aws:iam/rolePolicy:RolePolicy")}
-    assert set(policies) == {"runtime-role", "job-role"}
+def test_writers_read_the_uploaded_job_and_write_only_the_database_prefix() -> None:
+    captured: dict[str, str] = {}
+
+    def program() -> None:
+        pipeline = LakePipeline(
+            "lake-pipeline",
+            LakePipelineArgs(artifacts_bucket_name="hb-test-artifacts", artifacts_kms_key_arn=KEY, raw_bucket=_raw()),
+            opts=in_region(),
+        )
+        grants.policy_document(pipeline.writer_statements()).apply(lambda d: captured.setdefault("policy", d))
+
+    pulumi.runtime.settings.ROOT.set(None)
+    plan = record(program, stack="test", config={})
+    assert not plan.of_type("aws:iam/rolePolicy:RolePolicy"), "the writers' own components attach the statements"
     obj = plan.one("aws:s3/bucketObjectv2:BucketObjectv2")
-    for document in policies.values():
+    for document in [captured["policy"]]:
         assert [(f.issue, f.detail) for f in analyze_policy_string(document).findings] == []
         by_sid = {s["Sid"]: s for s in json.loads(document)["Statement"]}
         assert by_sid["PipelineJob"]["Resource"] == f"arn:aws:s3:::hb-test-artifacts/{obj.inputs['key']}"
