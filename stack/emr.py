@@ -235,8 +235,17 @@ def build_clusters(
             **_common_args(cfg, compute, account_id=account_id, network=network, storage=storage,
                            telemetry=telemetry[compute.cluster], fleets=fleets[compute.cluster], role_path=role_path),
             applications=emr_conf.burst_applications(settings),
-            configurations=storage.bucket(compute, "exchange").bucket_name.apply(
-                lambda bucket: emr_conf.burst_configurations(settings, exchange_bucket=bucket, region=compute.region)
+            configurations=pulumi.Output.all(
+                storage.bucket(compute, "exchange").bucket_name,
+                storage.bucket(compute, settings.lake_catalogs.warehouse_zone).bucket_name,
+            ).apply(
+                lambda buckets: emr_conf.burst_configurations(
+                    settings,
+                    exchange_bucket=buckets[0],
+                    region=compute.region,
+                    warehouse_bucket=buckets[1],
+                    release_label=cfg.emr.release_label,
+                )
             ),
             instance_statements=[
                 *_burst_statements(cfg, compute, storage, lake),
