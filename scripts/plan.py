@@ -84,8 +84,8 @@ def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = N
     if not stack_file.exists():
         print(f"error: no stack file {stack_file}", file=sys.stderr)
         return EXIT_CONFIG
-    raw = recorder.read_stack_config(stack, stacks_dir=args.stacks_dir)
     try:
+        raw = recorder.read_stack_config(stack, stacks_dir=args.stacks_dir)
         cfg: StackConfig = load_stack_config(raw, stack=stack)
     except ConfigError as err:
         print(f"error: {stack_file}: {err}", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import typing
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,8 +45,52 @@ def _show(value: Any) -> str | None:
 _MISSING = object()
 
 
-def from_validation_error(section: str, err: ValidationError) -> ConfigError:
-    """Turn a pydantic error into a ConfigError whose keys use the YAML spelling (camelCase aliases)."""
+def _model_at(model: Any, parts: list[str]) -> Any:
+    """The pydantic model reached by following ``parts`` (YAML spellings, list indexes) from ``model``, or None."""
+    for part in parts:
+        if model is None or not hasattr(model, "model_fields"):
+            return None
+        field = next(
+            (f for name, f in model.model_fields.items() if part in (name, f.alias)),
+            None,
+        )
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside ``X | None``, ``list[X]``, ``dict[str, X]`` (the first model found), else the type."""
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _unwrap(arg)
+        if found is not None and hasattr(found, "model_fields"):
+            return found
+    return None
+
+
+def _known_here(model: Any, parts: list[str]) -> list[str]:
+    """The YAML keys allowed beside the unknown key at ``parts`` (its last part)."""
+    # List indexes and dict keys pass through: skip parts that are not fields.
+    current = model
+    for part in parts[:-1]:
+        if part.isdigit() or current is None:
+            continue
+        nxt = _model_at(current, [part])
+        if nxt is not None:
+            current = nxt
+    if current is None or not hasattr(current, "model_fields"):
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def from_validation_error(section: str, err: ValidationError, model: Any = None) -> ConfigError:
+    """Turn a pydantic error into a ConfigError whose keys use the YAML spelling (camelCase aliases).
+
+    With ``model`` (the section's model), an unknown key gets a "did you mean" from the keys allowed there.
+    """
     problems: list[tuple[str, Any, str]] = []
     for item in err.errors(include_url=False):
         parts = [str(part) for part in item["loc"]]
@@ -56,8 +102,15 @@ def from_validation_error(section: str, err: ValidationError) -> ConfigError:
         loc = ".".join(parts)
         key = f"{PROJECT}:{section}" + (f".{loc}" if loc else "")
         if item["type"] == "extra_forbidden":
+            known = _known_here(model, parts) if model is not None else []
+            close = difflib.get_close_matches(parts[-1], known, n=1, cutoff=0.6) if parts else []
+            hint = (
+                f"did you mean {close[0]}? Otherwise " if close else
+                (f"the keys here are {', '.join(sorted(known))}; " if known else "")
+            )
             message = (
-                "unknown key (a typo?); remove it or use one of the documented keys listed in docs/configuration.md"
+                f"unknown key (a typo?); {hint}remove it or use one of the documented keys listed in "
+                "docs/configuration.md"
             )
         elif item["type"] == "missing":
             message = "required key is missing; add it to the stack file"

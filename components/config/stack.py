@@ -13,13 +13,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from . import eks, emr, lake_presets, network, observability
+from . import checks, eks, emr, lake_presets, network, observability
 from .eks import EksConfig
 from .emr import EmrConfig
 from .errors import PROJECT, ConfigError, from_validation_error
 from .lake import LakeConfig
 from .network import NetworkConfig
 from .observability import ObservabilityConfig
+from .stack_file import did_you_mean
 from .types import Region, StrictModel
 
 Environment = Literal["dev", "staging", "prod"]
@@ -103,23 +104,62 @@ def _decode(value: Any) -> Any:
     return value
 
 
+# Namespaces of the providers this program uses (pulumi-aws, pulumi-eks, pulumi-kubernetes) and Pulumi's own: their
+# keys configure the providers, not the program, and are left to them. Any other namespace is read by nobody.
+PROVIDER_NAMESPACES = frozenset({"aws", "eks", "kubernetes", "pulumi"})
+
+
+def _namespace_problems(raw: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """Keys of the stack file that nothing reads: a misspelled namespace, a key without one, an unknown key."""
+    problems: list[tuple[str, Any, str]] = []
+    for key, value in raw.items():
+        namespace, colon, name = str(key).partition(":")
+        if not colon:
+            hint = f"; did you mean {PROJECT}:{key}?" if key in KNOWN_KEYS else did_you_mean(
+                f"{PROJECT}:{key}", [f"{PROJECT}:{k}" for k in KNOWN_KEYS]
+            )
+            problems.append(
+                (key, value, f"has no namespace, so nothing reads it; keys are <namespace>:<name>{hint}")
+            )
+        elif namespace == PROJECT:
+            if name not in KNOWN_KEYS:
+                section, dot, _ = name.partition(".")
+                if dot and section in KNOWN_KEYS:
+                    hint = f"; write it nested under {PROJECT}:{section} (one YAML mapping per section)"
+                else:
+                    known = ", ".join(sorted(KNOWN_KEYS))
+                    hint = did_you_mean(name, sorted(KNOWN_KEYS)) + f"; the known keys are {known}"
+                problems.append((key, value, f"unknown key (a typo?){hint}"))
+        elif namespace not in PROVIDER_NAMESPACES:
+            suggestion = did_you_mean(namespace, [PROJECT, *sorted(PROVIDER_NAMESPACES)])
+            if suggestion:
+                suggestion = f"; did you mean {suggestion.removeprefix('; did you mean ').rstrip('?')}:{name}?"
+            problems.append(
+                (
+                    key,
+                    value,
+                    (f"namespace {namespace!r} is read by neither this program ({PROJECT}) nor its providers "
+                    f"({', '.join(sorted(PROVIDER_NAMESPACES))}){suggestion}"),
+                )
+            )
+    return problems
+
+
 def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
     """Validate a stack's config (keys ``hybrid-burst:<section>``) against the preset it names.
 
     ``raw`` holds the stack file's ``config:`` mapping (values as objects or as the JSON strings Pulumi passes
-    to programs). Keys of other namespaces (``aws:``, ``pulumi:``) are ignored. Raises ``ConfigError`` naming
-    every bad key.
+    to programs). Keys of the providers' namespaces (``aws:``, ``pulumi:``, ...) are left to them; any other key
+    the program does not read is an error. ``stack`` is checked too: it becomes part of physical names. Raises
+    ``ConfigError`` naming every bad key.
     """
-    problems: list[tuple[str, Any, str]] = []
+    problems: list[tuple[str, Any, str]] = checks.check_stack_name(stack)
+    problems += _namespace_problems(raw)
     ours: dict[str, Any] = {}
     for key, value in raw.items():
-        namespace, _, name = key.partition(":")
-        if namespace != PROJECT:
-            continue
-        if name not in KNOWN_KEYS:
-            problems.append((key, value, f"unknown key (a typo?); the known keys are {', '.join(sorted(KNOWN_KEYS))}"))
-            continue
-        ours[name] = _decode(value)
+        namespace, _, name = str(key).partition(":")
+        if namespace == PROJECT and name in KNOWN_KEYS:
+            ours[name] = _decode(value)
 
     env = ours.get("environment")
     if env is None:
@@ -128,7 +168,13 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
         )
         raise ConfigError(problems)
     if env not in ENVIRONMENTS:
-        problems.append((f"{PROJECT}:environment", env, "unknown environment preset; use one of dev, staging, prod"))
+        problems.append(
+            (
+                f"{PROJECT}:environment",
+                env,
+                "unknown environment preset; use one of dev, staging, prod" + did_you_mean(str(env), ENVIRONMENTS),
+            )
+        )
         raise ConfigError(problems)
 
     sections: dict[str, BaseModel] = {}
@@ -141,7 +187,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
         try:
             sections[name] = model.model_validate(merged)
         except ValidationError as exc:
-            problems.extend(from_validation_error(name, exc).problems)
+            problems.extend(from_validation_error(name, exc, model).problems)
 
     protect = _decode(ours.get("protect", _PROTECT_PRESET[env]))
     if isinstance(protect, str):
@@ -149,34 +195,12 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
     if not isinstance(protect, bool):
         problems.append((f"{PROJECT}:protect", protect, "must be true or false"))
 
-    if not problems:
-        problems.extend(_cross_checks(sections))
+    if len(sections) == len(_SECTIONS) and isinstance(protect, bool):
+        problems.extend(checks.cross_checks(stack, protect, sections))
     if problems:
         raise ConfigError(problems)
 
     return StackConfig.model_validate({"stack": stack, "environment": env, "protect": protect, **sections})
-
-
-def _cross_checks(sections: Mapping[str, BaseModel]) -> list[tuple[str, Any, str]]:
-    """Checks that need more than one section."""
-    problems: list[tuple[str, Any, str]] = []
-    regions = sections["regions"]
-    net = sections["network"]
-    assert isinstance(regions, RegionsConfig)
-    assert isinstance(net, NetworkConfig)
-    for side in ("onprem", "compute"):
-        region = getattr(regions, side)
-        names = getattr(net, side).az_names or []
-        for i, az in enumerate(names):
-            if not az.startswith(region):
-                problems.append(
-                    (
-                        f"{PROJECT}:network.{side}.azNames.{i}",
-                        az,
-                        f"is not an AZ of {region} (the {side} region); use names like {region}a",
-                    )
-                )
-    return problems
 
 
 def raw_pulumi_config() -> dict[str, Any]:

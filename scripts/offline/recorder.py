@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from google.protobuf import json_format, struct_pb2
+
+from components.config.stack_file import read_stack_file
 
 from . import mock_outputs
 
@@ -355,15 +356,11 @@ def available_stacks() -> list[str]:
 
 
 def read_stack_config(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, Any]:
-    """The ``config:`` mapping of ``<stacks_dir>/Pulumi.<stack>.yaml``."""
+    """The ``config:`` mapping of ``<stacks_dir>/Pulumi.<stack>.yaml``, read by ``components.config.stack_file``."""
     path = stack_file(stack, stacks_dir)
     if not path.exists():
         raise FileNotFoundError(f"no stack file {path}; known stacks: {', '.join(available_stacks())}")
-    doc = yaml.safe_load(path.read_text()) or {}
-    config = doc.get("config") or {}
-    if not isinstance(config, dict):
-        raise TypeError(f"{path}: 'config' must be a mapping")
-    return config
+    return read_stack_file(path).config  # strict: StackFileError (a ConfigError) names the file and the line
 
 
 def _as_pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:

@@ -269,7 +269,9 @@ def test_other_namespaces_are_left_to_pulumi(dev_config: dict[str, Any]) -> None
 
 
 def test_protect_accepts_pulumi_boolean_strings(dev_config: dict[str, Any]) -> None:
-    assert load_stack_config({**dev_config, f"{P}:protect": "true"}, stack="dev").protect is True
+    # dev's preset force-destroys its buckets, which protect refuses: turn that off with it.
+    protected = {**dev_config, f"{P}:protect": "true", f"{P}:lake": {"forceDestroy": False}}
+    assert load_stack_config(protected, stack="dev").protect is True
     assert load_stack_config({**dev_config, f"{P}:protect": False}, stack="dev").protect is False
 
 
