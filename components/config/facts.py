@@ -106,7 +106,7 @@ _ARM_EXCEPTIONS = frozenset({"a1", "p6e-gb200"})
 
 def architecture(instance_type: str) -> str:
     """``arm64`` or ``x86_64`` for an instance type: the fleet catalog first, then the naming rule."""
-    from components.emr import instance_catalog
+    from components.emr.fleets import catalog as instance_catalog
 
     spec = instance_catalog.catalog().get(instance_type)
     if spec is not None:

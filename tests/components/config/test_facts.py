@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.config import facts
-from components.emr import instance_catalog
+from components.emr.fleets import catalog as instance_catalog
 
 
 def test_regions_come_from_botocore() -> None:
