@@ -59,7 +59,10 @@ def _err(text: bytes | str) -> StackFileError:
             id="duplicate-nested-key",
         ),
         pytest.param(
-            "hybrid-burst:environment: dev\n", "line 1, hybrid-burst:environment", "belong under config:", id="no-config"
+            "hybrid-burst:environment: dev\n",
+            "line 1, hybrid-burst:environment",
+            "belong under config:",
+            id="no-config",
         ),
         pytest.param("environment: dev\nregions: {}\n", "line 2, regions", "belong under config:", id="bare-section"),
         pytest.param("confg:\n  hybrid-burst:environment: dev\n", "line 1, confg", "did you mean config?", id="typo"),
