@@ -4,7 +4,9 @@
 #   make plan [STACK=prod]   offline plan + policy check of one stack (default: dev)
 #   make test                the whole test suite (pytest-xdist, 2 workers)
 #   make lint                ruff + mypy
-#   make venv                only create/refresh the virtualenv
+#   make venv                only create/refresh the virtualenv and the policy pack's own (make pack-venv)
+#   make pack-venv           the policy pack's virtualenv, policies/hybrid-burst-guardrails/venv: PulumiPolicy.yaml
+#                            declares `virtualenv: venv` and the Pulumi CLI runs venv/bin/python without creating it
 #
 # VENV=/tmp/venv-ci make test  installs into another directory (CI and install-from-scratch checks).
 
@@ -13,14 +15,26 @@ VENV ?= .venv
 STACK ?= dev
 PYTEST_ARGS ?= -n 2 -q
 
+# The policy pack's own virtualenv (PACK=<dir> builds it for another copy of the pack, e.g. in a test).
+PACK ?= policies/hybrid-burst-guardrails
+PACK_VENV := $(PACK)/venv
+PACK_STAMP := $(PACK_VENV)/.requirements-installed
+
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 # Run tools as an activated venv would: its bin/ first on PATH (tests look up shellcheck, check-jsonschema, ...).
 IN_VENV := PATH="$(abspath $(BIN)):$$PATH" VIRTUAL_ENV="$(abspath $(VENV))"
 
-.PHONY: venv plan test lint clean-venv
+.PHONY: venv pack-venv plan test lint clean-venv
 
-venv: $(STAMP)
+venv: $(STAMP) $(PACK_STAMP)
+
+pack-venv: $(PACK_STAMP)
+
+$(PACK_STAMP): $(PACK)/requirements.txt
+	@test -x "$(PACK_VENV)/bin/python" || $(PYTHON) -m venv "$(PACK_VENV)"
+	"$(PACK_VENV)/bin/python" -m pip install --disable-pip-version-check --no-input --quiet -r "$(PACK)/requirements.txt"
+	@touch "$@"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"
@@ -40,4 +54,4 @@ lint: $(STAMP)
 	cd policies/hybrid-burst-guardrails && $(IN_VENV) "$(abspath $(BIN))/mypy" --config-file ../../pyproject.toml --exclude '^venv/' .
 
 clean-venv:
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" "$(PACK_VENV)"
