@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.config import Config
+
+# Bounded calls: a wrong endpoint or a black-holed network fails within about a minute instead of hanging, and
+# throttling is retried a little (botocore's "standard" retry mode).
+CLIENT_CONFIG = Config(connect_timeout=10, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"})
 
 ClientFactory = Callable[[str, str], Any]
 """``factory(service, region) -> boto3 client``."""
@@ -23,7 +28,7 @@ def client_factory(endpoint_url: str | None = None, profile: str | None = None) 
     def factory(service: str, region: str) -> Any:
         key = (service, region)
         if key not in cache:
-            cache[key] = session.client(service, region_name=region, endpoint_url=endpoint_url)
+            cache[key] = session.client(service, region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
         return cache[key]
 
     return factory

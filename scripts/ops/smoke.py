@@ -1,13 +1,23 @@
-"""Smoke checks of a deployed hybrid-burst stack, with boto3, from the stack's outputs.
+"""Smoke checks of a deployed hybrid-burst stack, with boto3, from the stack's outputs and its stack config.
 
-    pulumi stack output --json -s dev > outputs.json
-    python -m scripts.ops.smoke outputs.json            # exit 0 when every check passes, 1 otherwise
+    python -m scripts.ops.smoke --stack dev                     # reads out/outputs/dev.json (written by deploy.py)
+    python -m scripts.ops.smoke outputs.json --stack dev        # any file of `pulumi stack output --json -s dev`
+    pulumi stack output --json -s dev | python -m scripts.ops.smoke - --stack dev
+
+Exit codes (docs/operations.md): 0 every check passed, 1 a check failed, 2 bad input (outputs file missing, not
+JSON, incomplete, a region that is not an AWS region or not the stack's; a stack file the config model refuses),
+3 an AWS error (no credentials, access denied, endpoint unreachable, throttling). Errors go to stderr.
 
 Checks (each prints PASS/FAIL and what it saw):
 - both VPCs exist; the peering connection is ``active``; each side's route tables route the other side's CIDR
   through the peering connection;
 - both EMR clusters are ``WAITING`` or ``RUNNING`` and carry their security configuration;
-- every lake bucket has SSE-KMS default encryption and a full public access block;
+- the burst task fleet's Spot launch specification (provisioning timeout, timeout action, allocation strategy)
+  is the one the stack config asks for; a Spot resize specification, where EMR reports one, uses the same
+  allocation strategy (pulumi-aws 7 cannot set ``ResizeSpecifications``: components/emr/fleet_builder.py);
+- every lake bucket (all zones) has the encryption the program gives it: SSE-KMS with the side's data key, except
+  the access-logs bucket, which is SSE-S3 by necessity (S3 server access logging cannot deliver to an SSE-KMS
+  bucket; ADR 0003); and a full public access block;
 - the Glue Data Catalog encrypts metadata with SSE-KMS and connection passwords;
 - every alarm topic has a KMS key.
 """
@@ -15,15 +25,34 @@ Checks (each prints PASS/FAIL and what it saw):
 from __future__ import annotations
 
 import argparse
+import functools
+import json
+import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from scripts.ops.aws import ClientFactory, client_factory, read_outputs
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
+from scripts.ops.aws import ClientFactory, client_factory
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUTS_DIR = Path("out") / "outputs"
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_AWS = 0, 1, 2, 3
 EMR_HEALTHY = ("WAITING", "RUNNING")
 SIDES = ("onprem", "compute")
 EMR_CLUSTERS = {"onprem": "onprem", "burst": "compute"}  # output prefix -> region side
+ACCESS_LOGS_ZONE = "access-logs"  # components/lake/storage_zones.py ACCESS_LOGS; SSE-S3 by ADR 0003
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+# Error codes that mean "who you are or where you ask is not allowed", not "the stack is broken".
+AWS_ACCESS_CODES = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "InvalidClientTokenId",
+    "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch",
+    "InvalidAccessKeyId", "OptInRequired", "RequestExpired", "Throttling", "ThrottlingException",
+    "TooManyRequestsException", "RequestLimitExceeded",
+})
 
 
 @dataclass(frozen=True)
@@ -31,20 +60,45 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    aws_error: bool = False
+    """The check could not run: an AWS error (credentials, access, network, throttling) - exit 3, not 1."""
 
 
-class MissingOutputError(KeyError):
-    """A stack output a check needs is absent."""
+class InputError(ValueError):
+    """The outputs file or the stack config is unusable (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the stack config says the burst task fleet's Spot specification is (None: no Spot task fleet)."""
+
+    config_key: str
+    spot_timeout_minutes: int | None
+    spot_timeout_action: str | None
+    spot_allocation_strategy: str | None
+
+
+# Every output the checks read, with its JSON type: an outputs file without them is incomplete (exit 2).
+REQUIRED_OUTPUTS: dict[str, type] = {
+    "regions": dict,
+    "onprem_vpc_id": str, "compute_vpc_id": str, "peering_connection_id": str,
+    "onprem_cluster_id": str, "burst_cluster_id": str,
+    "onprem_security_configuration_name": str, "burst_security_configuration_name": str,
+    "onprem_lake_bucket_names": dict, "compute_lake_bucket_names": dict,
+    "onprem_data_key_arn": str, "compute_data_key_arn": str,
+    "onprem_alarm_topic_arn": str, "compute_alarm_topic_arn": str,
+}
 
 
 class Context:
-    def __init__(self, outputs: Mapping[str, Any], clients: ClientFactory) -> None:
+    def __init__(self, outputs: Mapping[str, Any], clients: ClientFactory, expected: Expected | None = None) -> None:
         self.outputs = outputs
         self.clients = clients
+        self.expected = expected
 
     def out(self, key: str) -> Any:
         if key not in self.outputs:
-            raise MissingOutputError(f"stack output {key!r} is missing (is the stack deployed with this program?)")
+            raise InputError(f"stack output {key!r} is missing (is the stack deployed with this program?)")
         return self.outputs[key]
 
     def region(self, side: str) -> str:
@@ -100,14 +154,72 @@ def check_emr_clusters(ctx: Context) -> Iterable[CheckResult]:
         yield CheckResult(f"EMR {key} security configuration", got == want, f"attached {got!r}, expected {want!r}")
 
 
+def check_task_fleet(ctx: Context) -> Iterable[CheckResult]:
+    """The burst task fleet's Spot specification against the stack config (``ListInstanceFleets``)."""
+    expected = ctx.expected
+    if expected is None:
+        return
+    fleet_id = ctx.outputs.get("burst_task_fleet_id")
+    if expected.spot_timeout_minutes is None and not fleet_id:
+        yield CheckResult("EMR burst task fleet Spot timeout", True, f"no Spot task fleet in {expected.config_key}")
+        return
+    if not fleet_id:
+        raise InputError(f"stack output 'burst_task_fleet_id' is missing but {expected.config_key} asks for a fleet")
+    cluster_id = ctx.out("burst_cluster_id")
+    emr = ctx.clients("emr", ctx.region("compute"))
+    fleets: list[dict[str, Any]] = []
+    marker: str | None = None
+    while True:
+        page = emr.list_instance_fleets(ClusterId=cluster_id, **({"Marker": marker} if marker else {}))
+        fleets.extend(page.get("InstanceFleets", []))
+        marker = page.get("Marker")
+        if not marker:
+            break
+    fleet = next((f for f in fleets if f.get("Id") == fleet_id), None)
+    if fleet is None:
+        yield CheckResult("EMR burst task fleet Spot timeout", False, f"{fleet_id} not among {cluster_id}'s fleets")
+        return
+    spot = fleet.get("LaunchSpecifications", {}).get("SpotSpecification") or {}
+    got = (spot.get("TimeoutDurationMinutes"), spot.get("TimeoutAction"), spot.get("AllocationStrategy"))
+    want = (expected.spot_timeout_minutes, expected.spot_timeout_action, expected.spot_allocation_strategy)
+    yield CheckResult(
+        "EMR burst task fleet Spot timeout",
+        got == want,
+        f"{fleet_id} launch Spot spec {_spec(got)}; {expected.config_key} asks for {_spec(want)}",
+    )
+    resize = (fleet.get("ResizeSpecifications") or {}).get("SpotResizeSpecification")
+    if resize is None:
+        yield CheckResult("EMR burst task fleet Spot resize", True, f"{fleet_id}: none set (EMR defaults apply)")
+    else:
+        strategy = resize.get("AllocationStrategy")
+        ok = expected.spot_allocation_strategy is None or strategy in (None, expected.spot_allocation_strategy)
+        yield CheckResult(
+            "EMR burst task fleet Spot resize",
+            ok,
+            f"{fleet_id}: resize timeout {resize.get('TimeoutDurationMinutes')} min, strategy {strategy}; "
+            f"{expected.config_key} asks for {expected.spot_allocation_strategy}",
+        )
+
+
+def _spec(values: tuple[Any, Any, Any]) -> str:
+    minutes, action, strategy = values
+    return "none (no Spot)" if minutes is None and action is None else f"{minutes} min -> {action}, {strategy}"
+
+
 def check_buckets(ctx: Context) -> Iterable[CheckResult]:
     for side in SIDES:
         s3 = ctx.clients("s3", ctx.region(side))
+        data_key = ctx.out(f"{side}_data_key_arn")
         for zone, bucket in sorted(ctx.out(f"{side}_lake_bucket_names").items()):
             rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
-            algos = {r["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] for r in rules}
-            kms = any(a.startswith("aws:kms") for a in algos)
-            yield CheckResult(f"s3 {side}/{zone} SSE-KMS", kms, f"{bucket} {sorted(algos)}")
+            defaults = [r.get("ApplyServerSideEncryptionByDefault", {}) for r in rules]
+            algos = sorted({d.get("SSEAlgorithm", "") for d in defaults})
+            keys = sorted({d.get("KMSMasterKeyID", "") for d in defaults if d.get("KMSMasterKeyID")})
+            if zone == ACCESS_LOGS_ZONE:
+                ok, want = algos == ["AES256"], "SSE-S3 (AES256): log delivery cannot write to SSE-KMS (ADR 0003)"
+            else:
+                ok, want = algos == ["aws:kms"] and keys == [data_key], f"SSE-KMS with {data_key}"
+            yield CheckResult(f"s3 {side}/{zone} encryption", ok, f"{bucket} {algos} {keys or ''}; expected {want}")
             block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
             missing = sorted(k for k, v in block.items() if v is not True)
             yield CheckResult(
@@ -135,41 +247,196 @@ def check_topics(ctx: Context) -> Iterable[CheckResult]:
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("network", check_vpcs_and_peering),
     ("emr", check_emr_clusters),
+    ("emr task fleet", check_task_fleet),
     ("s3", check_buckets),
     ("glue", check_glue_catalog),
     ("sns", check_topics),
 )
 
 
-def run_checks(outputs: Mapping[str, Any], clients: ClientFactory) -> list[CheckResult]:
-    """Run every check group; an error (missing output, API error) fails that group with its message."""
-    ctx = Context(outputs, clients)
+def is_aws_error(err: Exception) -> bool:
+    """Credentials, permissions, network, throttling and service-side errors: the check could not run."""
+    if isinstance(err, BotoCoreError):
+        return True
+    if isinstance(err, ClientError):
+        code = err.response.get("Error", {}).get("Code", "")
+        status = int(err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        return code in AWS_ACCESS_CODES or status in (401, 403) or status >= 500
+    return False
+
+
+def describe_error(err: Exception) -> str:
+    if isinstance(err, ClientError):
+        error = err.response.get("Error", {})
+        op = getattr(err, "operation_name", "")
+        return f"{op}: {error.get('Code', '')}: {error.get('Message', '')}".strip(": ")
+    return f"{type(err).__name__}: {err}"
+
+
+def run_checks(
+    outputs: Mapping[str, Any], clients: ClientFactory, expected: Expected | None = None
+) -> list[CheckResult]:
+    """Run every check group. A missing output raises ``InputError``; an AWS error makes that group one
+    ``aws_error`` result; any other error (a resource not found, an unexpected answer) fails that group."""
+    ctx = Context(outputs, clients, expected)
     results: list[CheckResult] = []
     for group, check in CHECKS:
         try:
             results.extend(check(ctx))
-        except Exception as err:  # noqa: BLE001 - any failure of a group is a failed check, reported
-            results.append(CheckResult(f"{group} checks", False, f"{type(err).__name__}: {err}"))
+        except InputError:
+            raise
+        except Exception as err:  # noqa: BLE001 - any failure of a group is reported, never a traceback
+            if is_aws_error(err):
+                results.append(CheckResult(f"{group} checks", False, describe_error(err), aws_error=True))
+            else:
+                hint = " (wrong account or region?)" if "NotFound" in describe_error(err) else ""
+                results.append(CheckResult(f"{group} checks", False, describe_error(err) + hint))
     return results
 
 
 def report(results: Iterable[CheckResult]) -> tuple[str, bool]:
     results = list(results)
-    lines = [f"{'PASS' if r.ok else 'FAIL'}  {r.name}: {r.detail}" for r in results]
+    lines = [f"{'ERROR' if r.aws_error else 'PASS' if r.ok else 'FAIL'}  {r.name}: {r.detail}" for r in results]
     failed = sum(not r.ok for r in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return "\n".join(lines), failed == 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def exit_code(results: Iterable[CheckResult]) -> int:
+    results = list(results)
+    if any(r.aws_error for r in results):
+        return EXIT_AWS
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+# --- input: outputs file and stack config (every problem is exit 2 with the file, the key and the fix) ---------
+def load_outputs(path: str, stack: str, stdin: Any = None) -> dict[str, Any]:
+    source = "stdin" if path == "-" else path
+    try:
+        text = (stdin or sys.stdin).read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            f"no outputs file {path}: deploy the stack with python -m scripts.ops.deploy up --stacks {stack} "
+            f"(it writes {OUTPUTS_DIR}/{stack}.json) or write it with pulumi stack output --json -s {stack} > {path}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the outputs file {source}: {err}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{source}: not JSON (line {err.lineno}, column {err.colno}: {err.msg}); write it with "
+            f"pulumi stack output --json -s {stack}"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: expected a JSON object of stack outputs, got {type(data).__name__}")
+    return data
+
+
+@functools.cache
+def _known_regions() -> frozenset[str]:
+    import boto3
+
+    session = boto3.session.Session()
+    return frozenset(r for p in session.get_available_partitions() for r in session.get_available_regions("ec2", p))
+
+
+def validate_outputs(outputs: Mapping[str, Any], source: str, regions: Mapping[str, str] | None = None) -> None:
+    """Every output the checks need, of the right type; regions real AWS regions and the stack config's."""
+    problems: list[str] = []
+    for key, kind in REQUIRED_OUTPUTS.items():
+        if key not in outputs:
+            problems.append(f"{key}: missing")
+        elif not isinstance(outputs[key], kind):
+            problems.append(f"{key}: expected a {kind.__name__}, got {outputs[key]!r}")
+    got = outputs.get("regions")
+    if isinstance(got, dict):
+        known = _known_regions()
+        for side in SIDES:
+            region = got.get(side)
+            if not isinstance(region, str) or not REGION_RE.match(region) or region not in known:
+                problems.append(f"regions.{side}: {region!r} is not an AWS region (e.g. us-east-1)")
+            elif regions is not None and regions[side] != region:
+                problems.append(
+                    f"regions.{side}: {region!r}, but the stack config says {regions[side]!r} (outputs of another "
+                    "stack?)"
+                )
+    if problems:
+        raise InputError(
+            f"{source}: incomplete or wrong stack outputs:\n  - " + "\n  - ".join(problems)
+            + "\nwrite them again with python -m scripts.ops.deploy refresh --stacks <stack> "
+            "(or pulumi stack output --json -s <stack>)"
+        )
+
+
+def stack_expectations(stack: str, root: Path = ROOT) -> tuple[Expected, dict[str, str]]:
+    """The burst task fleet's Spot specification and the regions, from the stack file and the program's own
+    config model and fleet builder."""
+    from components.config import ConfigError
+    from components.config.stack import load_stack_config
+    from components.emr.fleet_builder import plan_cluster_fleets
+    from scripts.offline.recorder import read_stack_config
+
+    try:
+        cfg = load_stack_config(read_stack_config(stack, root / "stacks"), stack=stack)
+        task = plan_cluster_fleets("burst", cfg.emr.burst).task
+    except (ConfigError, ValueError, TypeError, FileNotFoundError) as err:
+        raise InputError(f"stack {stack!r}: {err}") from None
+    except Exception as err:  # noqa: BLE001 - a stack file the loader cannot parse (YAML) is bad input too
+        raise InputError(f"stack {stack!r}: stacks/Pulumi.{stack}.yaml: {type(err).__name__}: {err}") from None
+    expected = Expected(
+        config_key="hybrid-burst:emr.burst.task",
+        spot_timeout_minutes=task.spot_timeout_minutes if task and task.target_spot_capacity else None,
+        spot_timeout_action=task.spot_timeout_action if task and task.target_spot_capacity else None,
+        spot_allocation_strategy=task.spot_allocation_strategy if task and task.target_spot_capacity else None,
+    )
+    return expected, {"onprem": cfg.regions.onprem, "compute": cfg.regions.compute}
+
+
+def _stack_of(path: str | None, stack: str | None, root: Path) -> str:
+    if stack:
+        return stack
+    stem = Path(path).stem if path and path != "-" else ""
+    if stem and (root / "stacks" / f"Pulumi.{stem}.yaml").exists():
+        return stem
+    raise InputError("name the stack whose outputs these are: --stack <stack> (its config says what to expect)")
+
+
+def main(argv: list[str] | None = None, *, clients: ClientFactory | None = None, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("outputs", help="stack outputs JSON (pulumi stack output --json), or - for stdin")
+    parser.add_argument("outputs", nargs="?", help="stack outputs JSON, or - for stdin "
+                        f"(default: {OUTPUTS_DIR}/<stack>.json, written by deploy.py)")
+    parser.add_argument("--stack", help="the stack (default: the outputs file's name, e.g. dev.json)")
     parser.add_argument("--endpoint-url", help="send every AWS call to this endpoint (an emulator)")
     parser.add_argument("--profile", help="AWS profile")
     args = parser.parse_args(argv)
-    text, ok = report(run_checks(read_outputs(args.outputs), client_factory(args.endpoint_url, args.profile)))
+    try:
+        stack = _stack_of(args.outputs, args.stack, root)
+        path = args.outputs or str(root / OUTPUTS_DIR / f"{stack}.json")
+        outputs = load_outputs(path, stack)
+        expected, regions = stack_expectations(stack, root)
+        validate_outputs(outputs, "stdin" if path == "-" else path, regions)
+        factory = clients or client_factory(args.endpoint_url, args.profile)
+        results = run_checks(outputs, factory, expected)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except ProfileNotFound as err:
+        print(f"error: --profile: {err}; list the profiles with aws configure list-profiles", file=sys.stderr)
+        return EXIT_INPUT
+    except BotoCoreError as err:  # credentials that cannot be loaded, a broken AWS config file...
+        print(f"error: AWS: {err}", file=sys.stderr)
+        return EXIT_AWS
+    text, _ = report(results)
+    code = exit_code(results)
     print(text)
-    return 0 if ok else 1
+    if code == EXIT_AWS:
+        errors = "; ".join(f"{r.name}: {r.detail}" for r in results if r.aws_error)
+        print(f"error: some checks could not run (AWS error: {errors}); check the credentials, the permissions "
+              "listed in docs/operations.md and the network", file=sys.stderr)
+    elif code == EXIT_FAILED:
+        print(f"error: {sum(not r.ok for r in results)} check(s) failed", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":
