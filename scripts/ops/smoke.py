@@ -13,8 +13,8 @@ Checks (each prints PASS/FAIL and what it saw):
   through the peering connection;
 - both EMR clusters are ``WAITING`` or ``RUNNING`` and carry their security configuration;
 - the burst task fleet's Spot launch specification (provisioning timeout, timeout action, allocation strategy)
-  is the one the stack config asks for; a Spot resize specification, where EMR reports one, uses the same
-  allocation strategy (pulumi-aws 7 cannot set ``ResizeSpecifications``: components/emr/fleet_builder.py);
+  and its ``ResizeSpecifications`` (resize timeouts, which pulumi-aws 7 cannot set and the resize_fleets runbook
+  applies) are the ones the stack config asks for;
 - every lake bucket (all zones) has the encryption the program gives it: SSE-KMS with the side's data key, except
   the access-logs bucket, which is SSE-S3 by necessity (S3 server access logging cannot deliver to an SSE-KMS
   bucket; ADR 0003); and a full public access block;
@@ -76,6 +76,9 @@ class Expected:
     spot_timeout_minutes: int | None
     spot_timeout_action: str | None
     spot_allocation_strategy: str | None
+    resize: Mapping[str, Any] | None = None
+    """The task fleet's ``ResizeSpecifications`` the config asks for (``resize_fleets.expected_specifications``,
+    applied by the resize_fleets runbook because pulumi-aws 7 cannot set them); None: no task fleet."""
 
 
 # Every output the checks read, with its JSON type: an outputs file without them is incomplete (exit 2).
@@ -187,18 +190,26 @@ def check_task_fleet(ctx: Context) -> Iterable[CheckResult]:
         got == want,
         f"{fleet_id} launch Spot spec {_spec(got)}; {expected.config_key} asks for {_spec(want)}",
     )
-    resize = (fleet.get("ResizeSpecifications") or {}).get("SpotResizeSpecification")
-    if resize is None:
-        yield CheckResult("EMR burst task fleet Spot resize", True, f"{fleet_id}: none set (EMR defaults apply)")
-    else:
-        strategy = resize.get("AllocationStrategy")
-        ok = expected.spot_allocation_strategy is None or strategy in (None, expected.spot_allocation_strategy)
-        yield CheckResult(
-            "EMR burst task fleet Spot resize",
-            ok,
-            f"{fleet_id}: resize timeout {resize.get('TimeoutDurationMinutes')} min, strategy {strategy}; "
-            f"{expected.config_key} asks for {expected.spot_allocation_strategy}",
-        )
+    if expected.resize is None:
+        return
+    from scripts.ops.resize_fleets import differs
+
+    have = fleet.get("ResizeSpecifications") or {}
+    yield CheckResult(
+        "EMR burst task fleet resize timeout",
+        not differs(have, expected.resize),
+        f"{fleet_id} ResizeSpecifications {_resize(have)}; {expected.config_key} asks for {_resize(expected.resize)}"
+        + (" (apply them: python -m scripts.ops.resize_fleets)" if differs(have, expected.resize) else ""),
+    )
+
+
+def _resize(spec: Mapping[str, Any]) -> str:
+    parts = [
+        f"{market.removesuffix('ResizeSpecification')} {value.get('TimeoutDurationMinutes')} min "
+        f"{value.get('AllocationStrategy') or ''}".strip()
+        for market, value in sorted(spec.items()) if isinstance(value, Mapping)
+    ]
+    return ", ".join(parts) or "none"
 
 
 def _spec(values: tuple[Any, Any, Any]) -> str:
@@ -374,12 +385,14 @@ def stack_expectations(stack: str, root: Path = ROOT) -> tuple[Expected, dict[st
     config model and fleet builder."""
     from components.config import ConfigError
     from components.config.stack import load_stack_config
-    from components.emr.fleet_builder import plan_cluster_fleets
+    from components.emr.fleets.plan import plan_cluster_fleets
     from scripts.offline.recorder import read_stack_config
+    from scripts.ops.resize_fleets import expected_specifications
 
     try:
         cfg = load_stack_config(read_stack_config(stack, root / "stacks"), stack=stack)
         task = plan_cluster_fleets("burst", cfg.emr.burst).task
+        resize = expected_specifications(cfg).get("burst", {}).get("TASK")
     except (ConfigError, ValueError, TypeError, FileNotFoundError) as err:
         raise InputError(f"stack {stack!r}: {err}") from None
     except Exception as err:  # noqa: BLE001 - a stack file the loader cannot parse (YAML) is bad input too
@@ -389,16 +402,22 @@ def stack_expectations(stack: str, root: Path = ROOT) -> tuple[Expected, dict[st
         spot_timeout_minutes=task.spot_timeout_minutes if task and task.target_spot_capacity else None,
         spot_timeout_action=task.spot_timeout_action if task and task.target_spot_capacity else None,
         spot_allocation_strategy=task.spot_allocation_strategy if task and task.target_spot_capacity else None,
+        resize=resize,
     )
     return expected, {"onprem": cfg.regions.onprem, "compute": cfg.regions.compute}
 
 
-def _stack_of(path: str | None, stack: str | None, root: Path) -> str:
+def _stack_of(path: str | None, stack: str | None, root: Path, outputs: Mapping[str, Any] | None = None) -> str:
+    """--stack, else the outputs file's name when it is a stack (out/outputs/dev.json), else the outputs'
+    ``environment`` (as the runbooks do)."""
     if stack:
         return stack
     stem = Path(path).stem if path and path != "-" else ""
     if stem and (root / "stacks" / f"Pulumi.{stem}.yaml").exists():
         return stem
+    env = (outputs or {}).get("environment")
+    if isinstance(env, str) and (root / "stacks" / f"Pulumi.{env}.yaml").exists():
+        return env
     raise InputError("name the stack whose outputs these are: --stack <stack> (its config says what to expect)")
 
 
@@ -411,9 +430,14 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory | None = None,
     parser.add_argument("--profile", help="AWS profile")
     args = parser.parse_args(argv)
     try:
-        stack = _stack_of(args.outputs, args.stack, root)
-        path = args.outputs or str(root / OUTPUTS_DIR / f"{stack}.json")
-        outputs = load_outputs(path, stack)
+        if args.outputs:
+            path = args.outputs
+            outputs = load_outputs(path, args.stack or "<stack>")
+            stack = _stack_of(path, args.stack, root, outputs)
+        else:
+            stack = _stack_of(None, args.stack, root)
+            path = str(root / OUTPUTS_DIR / f"{stack}.json")
+            outputs = load_outputs(path, stack)
         expected, regions = stack_expectations(stack, root)
         validate_outputs(outputs, "stdin" if path == "-" else path, regions)
         factory = clients or client_factory(args.endpoint_url, args.profile)

@@ -117,9 +117,12 @@ class SeededStack:
         return factory
 
 
-def seed_from_plan(aws: ClientFactory, plan: Plan) -> SeededStack:
+def seed_from_plan(
+    aws: ClientFactory, plan: Plan, resize: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None
+) -> SeededStack:
     """Create in moto what the plan's outputs name, as the plan registered it; unique suffixes on global names so
-    that tests share one emulator."""
+    that tests share one emulator. ``resize`` (``{cluster: {role: ResizeSpecifications}}``, what the resize_fleets
+    runbook applies after ``pulumi up``, since pulumi-aws cannot) is added to the described fleets."""
     suffix = uuid.uuid4().hex[:6]
     out: dict[str, Any] = dict(plan.outputs)
     regions: dict[str, str] = dict(plan.outputs["regions"])
@@ -181,6 +184,10 @@ def seed_from_plan(aws: ClientFactory, plan: Plan) -> SeededStack:
             for task in plan.of_type("aws:emr/instanceFleet:InstanceFleet")
             if task.inputs.get("clusterId") == cluster.id
         ]
+        for fleet in described:
+            spec = (resize or {}).get(key, {}).get(fleet["InstanceFleetType"])
+            if spec:
+                fleet["ResizeSpecifications"] = {market: dict(value) for market, value in spec.items()}
         fleets[cluster_id] = described
 
     # --- buckets: every exported zone, with its recorded encryption and public access block ----------------------

@@ -28,16 +28,25 @@ def dev_plan() -> Plan:
     return record(stack="dev")
 
 
+@pytest.fixture(scope="module")
+def resized() -> dict[str, Any]:
+    """The resize specifications the resize_fleets runbook applies to dev's fleets (from its stack config)."""
+    from scripts.ops.resize_fleets import expected_specifications
+    from scripts.ops.runbook import load_stack_config
+
+    return expected_specifications(load_stack_config("dev"))
+
+
 @pytest.fixture
-def seeded(aws: ClientFactory, dev_plan: Plan) -> SeededStack:
+def seeded(aws: ClientFactory, dev_plan: Plan, resized: dict[str, Any]) -> SeededStack:
     """A fresh stack, for tests that break something."""
-    return seed_from_plan(aws, dev_plan)
+    return seed_from_plan(aws, dev_plan, resized)
 
 
 @pytest.fixture(scope="module")
-def shared(aws: ClientFactory, dev_plan: Plan) -> SeededStack:
+def shared(aws: ClientFactory, dev_plan: Plan, resized: dict[str, Any]) -> SeededStack:
     """One stack for the tests that only read it (seeding takes about a second)."""
-    return seed_from_plan(aws, dev_plan)
+    return seed_from_plan(aws, dev_plan, resized)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +72,7 @@ def test_the_deployed_dev_plan_passes_every_check(
             assert {f"s3 {side}/{zone} encryption", f"s3 {side}/{zone} public access block"} <= names
     assert {"VPC peering active", "routes compute -> onprem", "routes onprem -> compute",
             "EMR burst cluster state", "EMR onprem security configuration", "EMR burst task fleet Spot timeout",
+            "EMR burst task fleet resize timeout",
             "Glue catalog encryption at rest", "SNS compute alarm topic KMS"} <= names
     access_logs = next(r for r in results if r.name == "s3 compute/access-logs encryption")
     assert "['AES256']" in access_logs.detail
@@ -77,6 +87,8 @@ def test_the_expected_spot_timeout_is_the_stack_configs(expected: smoke.Expected
     assert (expected.spot_timeout_minutes, expected.spot_timeout_action) == (
         task.spot_timeout_minutes, task.spot_timeout_action)
     assert expected.spot_allocation_strategy == "price-capacity-optimized"
+    assert expected.resize == {"SpotResizeSpecification": {
+        "TimeoutDurationMinutes": task.resize_timeout, "AllocationStrategy": "price-capacity-optimized"}}
 
 
 def test_main_reads_the_outputs_file_and_exits_zero(
@@ -189,10 +201,14 @@ def _spot_timeout_action_changed(aws: ClientFactory, s: SeededStack) -> str:
     return "EMR burst task fleet Spot timeout"
 
 
-def _spot_resize_other_strategy(aws: ClientFactory, s: SeededStack) -> str:
-    _task_fleet(s)["ResizeSpecifications"] = {
-        "SpotResizeSpecification": {"TimeoutDurationMinutes": 60, "AllocationStrategy": "lowest-price"}}
-    return "EMR burst task fleet Spot resize"
+def _resize_never_applied(aws: ClientFactory, s: SeededStack) -> str:
+    del _task_fleet(s)["ResizeSpecifications"]
+    return "EMR burst task fleet resize timeout"
+
+
+def _resize_timeout_changed(aws: ClientFactory, s: SeededStack) -> str:
+    _task_fleet(s)["ResizeSpecifications"]["SpotResizeSpecification"]["TimeoutDurationMinutes"] += 30
+    return "EMR burst task fleet resize timeout"
 
 
 def _task_fleet_gone(aws: ClientFactory, s: SeededStack) -> str:
@@ -203,7 +219,8 @@ def _task_fleet_gone(aws: ClientFactory, s: SeededStack) -> str:
 BREAKAGES: list[Breakage] = [
     _peering_deleted, _one_way_routes, _terminated_cluster, _wrong_security_configuration, _data_bucket_sse_s3,
     _data_bucket_other_key, _access_logs_bucket_sse_kms, _public_access_open, _glue_unencrypted, _topic_without_kms,
-    _spot_timeout_changed, _spot_timeout_action_changed, _spot_resize_other_strategy, _task_fleet_gone,
+    _spot_timeout_changed, _spot_timeout_action_changed, _resize_never_applied, _resize_timeout_changed,
+    _task_fleet_gone,
 ]
 
 
@@ -220,11 +237,10 @@ def test_each_breakage_fails_its_check(
     assert smoke.exit_code(results) == 1
 
 
-def test_a_resize_specification_with_the_programs_strategy_passes(
+def test_extra_resize_settings_emr_adds_are_ignored(
     aws: ClientFactory, seeded: SeededStack, expected: smoke.Expected
 ) -> None:
-    _task_fleet(seeded)["ResizeSpecifications"] = {"SpotResizeSpecification": {
-        "TimeoutDurationMinutes": 60, "AllocationStrategy": "price-capacity-optimized"}}
+    _task_fleet(seeded)["ResizeSpecifications"]["OnDemandResizeSpecification"] = {"TimeoutDurationMinutes": 60}
     assert _failed(smoke.run_checks(seeded.outputs, seeded.clients(aws), expected)) == []
 
 
@@ -295,6 +311,12 @@ def test_bad_input_exits_2_with_a_clear_message(  # noqa: PLR0917 - fixtures and
 def test_without_a_stack_name_it_asks_for_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert smoke.main([_write(tmp_path, "{}")]) == 2
     assert "--stack <stack>" in capsys.readouterr().err
+
+
+def test_the_stack_defaults_to_the_outputs_environment_as_in_the_runbooks(
+    aws: ClientFactory, shared: SeededStack, tmp_path: Path
+) -> None:
+    assert smoke.main([_write(tmp_path, json.dumps(shared.outputs))], clients=shared.clients(aws)) == 0
 
 
 # --- AWS errors: exit 3 --------------------------------------------------------------------------------------
