@@ -165,7 +165,7 @@ def components_md() -> str:
         ),
     ]
     for path in sorted((ROOT / "components").rglob("*.py")):
-        if path.name == "__init__.py" or "config" in path.parts:
+        if path.name == "__init__.py" or "config" in path.relative_to(ROOT).parts:
             continue
         tree = ast.parse(path.read_text())
         classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
