@@ -23,7 +23,7 @@ from components.emr.fleets.validate import plan_stack_fleets
 from components.lake.lake_governance import LakeGovernance
 from components.platform.providers import RegionalProviders
 
-from .eks import build_emr_on_eks
+from .eks import EksWorkloads, build_eks_workloads, build_emr_on_eks
 from .emr import Clusters, build_clusters, instance_role_path
 from .lake import LakeStorage, build_governance, build_storage
 from .network import Network, build_network
@@ -43,6 +43,7 @@ class Platform:
     network: Network
     storage: LakeStorage
     emr_on_eks: EmrOnEks | None
+    eks_workloads: EksWorkloads | None
     lake: LakeGovernance
     clusters: Clusters
     operations: Operations
@@ -88,6 +89,10 @@ def compose(cfg: StackConfig, providers: RegionalProviders, fleets: Mapping[str,
         fleets=fleets,
         role_path=role_path,
     )
+    eks_workloads = build_eks_workloads(
+        cfg, sites, account_id, network=network, storage=storage, emr_on_eks=emr_on_eks,
+        burst_master_dns=clusters.burst.master_private_dns,
+    )
     operations = build_operations(cfg, sites, account_id, network, clusters)
     return Platform(
         cfg=cfg,
@@ -95,6 +100,7 @@ def compose(cfg: StackConfig, providers: RegionalProviders, fleets: Mapping[str,
         network=network,
         storage=storage,
         emr_on_eks=emr_on_eks,
+        eks_workloads=eks_workloads,
         lake=lake,
         clusters=clusters,
         operations=operations,

@@ -139,13 +139,14 @@ def _alluxio_args(cfg: StackConfig, catalog_uri: pulumi.Input[str]) -> list[pulu
 def _burst_statements(
     cfg: StackConfig, site: Site, storage: LakeStorage, lake: LakeGovernance
 ) -> list[grants.Statement | list[grants.Statement]]:
-    """The burst nodes: write their logs and query results, read the lake zones, the Trino exchange, the Alluxio
-    tarball, and (with Lake Formation on) assume the lake's runtime role."""
+    """The burst nodes: write their logs and query results, read the raw zone (public benchmark data), the Trino
+    exchange, the Alluxio tarball, and (with Lake Formation on) assume the lake's runtime role. No direct read of
+    the curated zone: Trino reads files with these credentials and Lake Formation's column filters do not apply to
+    it (EMR's integration covers Spark only), so curated data is read only through the runtime role."""
     settings = cfg.emr.settings
     statements: list[grants.Statement | list[grants.Statement]] = [
         storage.bucket(site, "logs").grant_write(f"emr/{site.cluster}/"),
         storage.bucket(site, "raw").grant_read(),
-        storage.bucket(site, "curated").grant_read(),
         storage.bucket(site, "results").grant_write(),
     ]
     if settings.engine == "trino" and settings.trino.exchange == "s3":

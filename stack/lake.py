@@ -12,6 +12,7 @@ from components.config import StackConfig
 from components.lake import principals
 from components.lake.data_catalog import DataCatalog, DataCatalogArgs
 from components.lake.lake_governance import LakeGovernance, LakeGovernanceArgs
+from components.lake.lake_pipeline import LakePipeline, LakePipelineArgs
 from components.lake.storage_zones import StorageZones, StorageZonesArgs, ZoneBucket
 from components.security import grants
 from components.security.kms_key import KmsKey, KmsKeyArgs
@@ -31,6 +32,8 @@ class LakeStorage:
     """Side -> its storage zones (``Site.lake_zones``)."""
     catalog_key: KmsKey
     catalog: DataCatalog
+    pipeline: LakePipeline
+    """The lake-filling Spark job in the compute artifacts bucket (EMR steps and EMR on EKS run it)."""
 
     def bucket(self, site: Site, zone: str) -> ZoneBucket:
         return self.zones[site.side].bucket(zone)
@@ -89,7 +92,16 @@ def build_storage(cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str],
         ),
         opts=in_compute,
     )
-    return LakeStorage(data_keys=data_keys, zones=zones, catalog_key=catalog_key, catalog=catalog)
+    pipeline = LakePipeline(
+        "lake-pipeline",
+        LakePipelineArgs(
+            artifacts_bucket_name=zones[compute.side].bucket("artifacts").bucket_name,
+            artifacts_kms_key_arn=data_keys[compute.side].key_arn,
+            raw_bucket=zones[compute.side].bucket("raw"),
+        ),
+        opts=in_compute,
+    )
+    return LakeStorage(data_keys=data_keys, zones=zones, catalog_key=catalog_key, catalog=catalog, pipeline=pipeline)
 
 
 def principal_statements(

@@ -79,6 +79,49 @@ OUTPUTS: tuple[StackOutput, ...] = (
     StackOutput("emr_virtual_cluster_id", _eks("virtual_cluster_id"), "EMR virtual cluster (EMR on EKS on)."),
     StackOutput("emr_on_eks_job_role_arn", _eks("job_role_arn"), "Job execution role (EMR on EKS on)."),
     StackOutput("emr_on_eks_namespace", _eks("namespace_name"), "Namespace of the jobs (EMR on EKS on)."),
+    StackOutput("emr_on_eks_job_log_group_name", _eks("job_log_group_name"), "Job log group (EMR on EKS on)."),
+    StackOutput(
+        "emr_on_eks_release_label",
+        lambda p, _s: f"{p.cfg.emr.release_label}-latest" if p.emr_on_eks is not None else None,
+        "EMR on EKS release label (EMR on EKS on).",
+    ),
+    StackOutput(
+        "emr_on_eks_s3_log_uri",
+        lambda p, _s: p.eks_workloads.job_template.s3_log_uri if p.eks_workloads is not None else None,
+        "S3 prefix of the jobs' logs (EMR on EKS on).",
+    ),
+    StackOutput(
+        "emr_on_eks_pod_templates",
+        lambda p, _s: {
+            "driver": p.eks_workloads.job_template.driver_pod_template_uri,
+            "executor": p.eks_workloads.job_template.executor_pod_template_uri,
+        } if p.eks_workloads is not None else None,
+        "Driver/executor pod templates in S3 (EMR on EKS on).",
+    ),
+    StackOutput(
+        "emr_on_eks_job_template_id",
+        lambda p, _s: p.eks_workloads.job_template.job_template_id if p.eks_workloads is not None else None,
+        "The lake pipeline's job template (EMR on EKS on).",
+    ),
+    # the lake pipeline and the engines' catalogs
+    StackOutput("lake_pipeline_entry_point", lambda p, _s: p.storage.pipeline.entry_point_uri, "The Spark job in S3."),
+    StackOutput(
+        "lake_warehouse_uri",
+        lambda p, _s: p.storage.bucket(p.sites.compute, p.cfg.emr.settings.lake_catalogs.warehouse_zone).s3_uri(
+            "iceberg"
+        ),
+        "Iceberg warehouse of the Glue catalogs.",
+    ),
+    StackOutput(
+        "burst_lake_formation",
+        lambda p, _s: p.cfg.emr.settings.lake_formation,
+        "EMR's Lake Formation integration on the burst cluster (steps need the runtime role).",
+    ),
+    StackOutput(
+        "burst_spark_iceberg_catalog",
+        lambda p, _s: p.cfg.emr.settings.lake_catalogs.spark_iceberg_catalog_name,
+        "Spark's Iceberg catalog on Glue.",
+    ),
     # operations
     StackOutput("{side}_alarm_topic_arn", lambda p, s: p.operations.alarm_topics[s.side].topic_arn, "Alarm topic."),
     StackOutput("dashboard_name", lambda p, _s: p.operations.dashboard.dashboard_name, "CloudWatch dashboard."),

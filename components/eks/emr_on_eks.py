@@ -210,6 +210,8 @@ class EmrOnEks(pulumi.ComponentResource):
     job_log_group_name: pulumi.Output[str]
     node_role_arn: pulumi.Output[str]
     kube_provider: k8s.Provider
+    cluster_name_value: str
+    """The cluster name as a plan-time string (IAM tag conditions embed it)."""
     """The Kubernetes provider bound to this cluster (for components that install into it, e.g. Karpenter)."""
 
     def __init__(self, name: str, args: EmrOnEksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -402,6 +404,7 @@ class EmrOnEks(pulumi.ComponentResource):
         )
 
         self.cluster_name = pulumi.Output.from_input(cluster_name)
+        self.cluster_name_value = cluster_name
         self.cluster_oidc_provider_arn = cluster.oidc_provider_arn
         self.cluster_kubeconfig_json = pulumi.Output.secret(cluster.kubeconfig_json)
         self.namespace_name = namespace.metadata.name

@@ -55,3 +55,39 @@ def test_lake_formation_is_on_in_staging_with_runtime_roles_and_off_in_dev(plans
     assert "AuthorizationConfiguration" not in _security(plans["dev"], "burst-sec-security")
     # the on-prem proxy is never governed (no lake there)
     assert "AuthorizationConfiguration" not in _security(plans["staging"], "onprem-sec-security")
+
+
+def _documents(plan: Plan, prefix: str) -> list[dict[str, Any]]:
+    policies = plan.of_type("aws:iam/rolePolicy:RolePolicy")
+    return [json.loads(p.inputs["policy"]) for p in policies if p.name.startswith(prefix)]
+
+
+def _resources(docs: list[dict[str, Any]]) -> list[str]:
+    return [r for d in docs for s in d["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str)
+                                                             else s["Resource"])]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_engine_roles_read_no_curated_files(plans: dict[str, Plan], stack: str) -> None:
+    """No engine role reads curated files with IAM (that would bypass Lake Formation's column filters)."""
+    plan = plans[stack]
+    curated = next(r for r in plan.of_type("aws:s3/bucket:Bucket") if r.name == "compute-zones-curated").outputs["arn"]
+    prefixes = ["burst-roles-instance"] + (["emr-on-eks-job-policy"] if stack != "dev" else [])
+    for prefix in prefixes:
+        docs = _documents(plan, prefix)
+        assert docs, prefix
+        assert not [r for r in _resources(docs) if r.startswith(curated)], prefix
+
+
+def test_staging_runs_karpenter_and_the_job_template(plans: dict[str, Plan]) -> None:
+    plan = plans["staging"]
+    assert len(plan.of_type("kubernetes:karpenter.sh/v1:NodePool")) == 2
+    assert plan.one("kubernetes:helm.sh/v3:Release").inputs["chart"].endswith("/karpenter")
+    data = plan.one("aws:emrcontainers/jobTemplate:JobTemplate").inputs["jobTemplateData"]
+    assert data["executionRoleArn"] == plan.one("aws:iam/role:Role", "emr-on-eks-job-role").outputs["arn"]
+    assert data["releaseLabel"] == "emr-7.5.0-latest"
+    job = plan.one("aws:s3/bucketObjectv2:BucketObjectv2", "lake-pipeline-job")
+    assert data["jobDriver"]["sparkSubmitJobDriver"]["entryPoint"] == f"s3://{job.inputs['bucket']}/{job.inputs['key']}"
+    (policy,) = _documents(plan, "emr-on-eks-job-policy")
+    assert f"arn:aws:s3:::{job.inputs['bucket']}/{job.inputs['key']}" in _resources([policy])
+    assert not plans["dev"].of_type("aws:emrcontainers/jobTemplate:JobTemplate")

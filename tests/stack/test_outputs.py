@@ -38,6 +38,8 @@ def test_the_program_exports_exactly_the_declared_outputs(stack: str) -> None:
     exported = set(plan.outputs)
     assert exported <= _declared()
     optional = {"eks_cluster_name", "emr_virtual_cluster_id", "emr_on_eks_job_role_arn", "emr_on_eks_namespace",
+                "emr_on_eks_job_log_group_name", "emr_on_eks_release_label", "emr_on_eks_s3_log_uri",
+                "emr_on_eks_pod_templates", "emr_on_eks_job_template_id",
                 "burst_spot_drill_template_id"}
     assert _declared() - optional <= exported, "every unconditional output is exported"
 

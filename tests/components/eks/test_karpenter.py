@@ -17,8 +17,8 @@ from components.eks.karpenter import (
     INTERRUPTION_EVENTS,
     Karpenter,
     KarpenterArgs,
-    controller_trust_policy,
 )
+from components.eks.karpenter_iam import controller_trust_policy
 from scripts.offline.recorder import Plan, record
 from tests.conftest import in_region
 
