@@ -5,7 +5,8 @@
     pulumi stack output --json -s dev | python -m scripts.ops.smoke - --stack dev
 
 Exit codes (docs/operations.md): 0 every check passed, 1 a check failed, 2 bad input (outputs file missing, not
-JSON, incomplete, a region that is not an AWS region or not the stack's; a stack file the config model refuses),
+JSON, incomplete, a region that is not an AWS region or not the stack's, a resource not found in the region the
+file names; a stack file the config model refuses),
 3 an AWS error (no credentials, access denied, endpoint unreachable, throttling). Errors go to stderr.
 
 Checks (each prints PASS/FAIL and what it saw):
@@ -62,6 +63,8 @@ class CheckResult:
     detail: str
     aws_error: bool = False
     """The check could not run: an AWS error (credentials, access, network, throttling) - exit 3, not 1."""
+    bad_input: bool = False
+    """A resource the outputs file names is not in the region it names (wrong account, region or file) - exit 2."""
 
 
 class InputError(ValueError):
@@ -299,9 +302,13 @@ def run_checks(
         except Exception as err:  # noqa: BLE001 - any failure of a group is reported, never a traceback
             if is_aws_error(err):
                 results.append(CheckResult(f"{group} checks", False, describe_error(err), aws_error=True))
+            elif "NotFound" in describe_error(err) or "NoSuch" in describe_error(err):
+                results.append(CheckResult(
+                    f"{group} checks", False,
+                    describe_error(err) + " (not in the region the outputs file names: is it this stack's file, "
+                    "and are the AWS account/profile and regions right?)", bad_input=True))
             else:
-                hint = " (wrong account or region?)" if "NotFound" in describe_error(err) else ""
-                results.append(CheckResult(f"{group} checks", False, describe_error(err) + hint))
+                results.append(CheckResult(f"{group} checks", False, describe_error(err)))
     return results
 
 
@@ -317,6 +324,8 @@ def exit_code(results: Iterable[CheckResult]) -> int:
     results = list(results)
     if any(r.aws_error for r in results):
         return EXIT_AWS
+    if any(r.bad_input for r in results):
+        return EXIT_INPUT
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
@@ -458,6 +467,8 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory | None = None,
         errors = "; ".join(f"{r.name}: {r.detail}" for r in results if r.aws_error)
         print(f"error: some checks could not run (AWS error: {errors}); check the credentials, the permissions "
               "listed in docs/operations.md and the network", file=sys.stderr)
+    elif code == EXIT_INPUT:
+        print("error: the outputs file names resources that do not exist where it says (see above)", file=sys.stderr)
     elif code == EXIT_FAILED:
         print(f"error: {sum(not r.ok for r in results)} check(s) failed", file=sys.stderr)
     return code

@@ -161,11 +161,33 @@ def test_deploy_is_manual_environment_protected_and_uses_the_ops_script() -> Non
     on = triggers(doc)
     assert set(on) == {"workflow_dispatch"}
     assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == available_stacks()
-    (job,) = doc["jobs"].values()
+    job = doc["jobs"]["deploy"]
     assert job["environment"] == "${{ inputs.stack }}", "each stack deploys behind its GitHub environment"
     assert doc["concurrency"]["cancel-in-progress"] is False, "never cancel a running deploy"
     script = "\n".join(s.get("run", "") for s in job["steps"])
     assert "python -m scripts.ops.deploy up --stacks" in script
+
+
+def test_deploy_cannot_hang_on_a_private_eks_endpoint() -> None:
+    """staging/prod run on the self-hosted runner named by a variable; a bounded reachability check runs before
+    pulumi up; every job has a timeout; the pack's venv comes from make venv; prod is confirmed by the environment."""
+    doc = load(ROOT / ".github" / "workflows" / "deploy.yml")
+    runner, deploy_job = doc["jobs"]["runner"], doc["jobs"]["deploy"]
+    assert all("timeout-minutes" in job for job in doc["jobs"].values())
+    assert deploy_job["needs"] == "runner"
+    assert deploy_job["runs-on"] == "${{ fromJSON(needs.runner.outputs.labels) }}"
+    choose = runner["steps"][0]
+    assert choose["env"]["SELF_HOSTED"] == "${{ vars.DEPLOY_RUNNER_LABELS }}"
+    assert 'if [ "$STACK" = dev ]' in choose["run"], "only dev (no EKS) may use a GitHub-hosted runner"
+    assert runner["permissions"] == {}
+    names = [s.get("name", s.get("uses", "")) for s in deploy_job["steps"]]
+    reach = next(s for s in deploy_job["steps"] if "scripts.ops.deploy reach" in s.get("run", ""))
+    assert 0 < reach["timeout-minutes"] <= 5
+    assert "--timeout" in reach["run"]
+    up = next(s for s in deploy_job["steps"] if "scripts.ops.deploy up" in s.get("run", ""))
+    assert names.index(reach["name"]) < names.index(up["name"]), "the check runs before pulumi up"
+    assert "--yes" in up["run"], "the GitHub environment's reviewers are the confirmation"
+    assert "make venv" in "\n".join(s.get("run", "") for s in deploy_job["steps"])
 
 
 # --- .ci/run and the README's commands ------------------------------------------------------------------------

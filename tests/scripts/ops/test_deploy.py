@@ -458,3 +458,20 @@ def test_automation_executor_runs_a_real_update_on_a_file_backend(tmp_path: Path
     assert json.loads((work / "out" / "outputs" / "ci.json").read_text()) == {"answer": 42}
     assert all(line.startswith("[ci] ") for line in stream.getvalue().splitlines())
     assert execute(StackTask("ci", "dev", "preview", (), ()), "preview").get("same") == 1
+
+
+def test_operations_doc_has_the_exit_codes_the_runner_path_and_port_forwarding() -> None:
+    doc = (ROOT / "docs" / "operations.md").read_text()
+    table = doc.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    for code in ("0", "1", "2", "3"):
+        assert f"\n| {code} | " in table
+    assert "`deploy.py`: a mandatory policy violation" in table
+    runner = doc.split("## Private EKS and the deploy runner", 1)[1].split("\n## ", 1)[0]
+    assert "DEPLOY_RUNNER_LABELS" in runner
+    assert "publicAccessCidrs" in runner
+    assert "DEPLOY_RUNNER_LABELS" in (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
+    ssm = doc.split("## Operator access", 1)[1].split("\n## ", 1)[0]
+    assert ssm.count("--document-name AWS-StartPortForwardingSessionToRemoteHost") == 2
+    assert '\\"portNumber\\":[\\"8889\\"]' in ssm
+    assert '\\"portNumber\\":[\\"19999\\"]' in ssm
+    assert "out/outputs/<stack>.json" in doc.split("## The stack outputs file", 1)[1].split("\n## ", 1)[0]

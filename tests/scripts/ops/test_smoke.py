@@ -361,13 +361,14 @@ def test_no_credentials_exit_3_without_a_traceback(
     assert "Traceback" not in err
 
 
-def test_resources_missing_in_the_region_fail_with_a_hint(
+def test_resources_missing_in_the_region_are_bad_input_exit_2(
     aws: ClientFactory, seeded: SeededStack, expected: smoke.Expected
 ) -> None:
-    """Outputs of a stack in another account or region: the ids are not found there - a failed check (1)."""
+    """Outputs of a stack in another account or region: the ids are not found there - bad input (2), as in the
+    runbooks."""
     seeded.outputs["compute_vpc_id"] = "vpc-0123456789abcdef0"
     results = smoke.run_checks(seeded.outputs, seeded.clients(aws), expected)
     network = next(r for r in results if r.name == "network checks")
     assert "InvalidVpcID.NotFound" in network.detail
-    assert "(wrong account or region?)" in network.detail
-    assert smoke.exit_code(results) == 1
+    assert "not in the region the outputs file names" in network.detail
+    assert smoke.exit_code(results) == 2
