@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,8 @@ if str(ROOT) not in sys.path:
 
 from components.config import ConfigError, StackConfig, load_stack_config  # noqa: E402
 from scripts.offline import gc_policy, layout, plan_diff, recorder  # noqa: E402
+from scripts.offline.analyzer import PackSession, PolicyInfo  # noqa: E402
+from scripts.offline.analyzer.config import check_policy_config  # noqa: E402
 from scripts.offline.report import (  # noqa: E402
     Section,
     console_summary,
@@ -91,8 +94,44 @@ def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = N
         print(f"error: {stack_file}: {err}", file=sys.stderr)
         return EXIT_CONFIG
 
+    with ExitStack() as running:
+        sessions: dict[Path, PackSession] = {}
+        if not args.no_policy:
+            # The packs start first: their config schemas check the policy-config file before the program runs.
+            for pack in layout.policy_packs():
+                sessions[pack] = running.enter_context(PackSession(pack, stack=stack))
+            errors = _policy_config_errors(layout.policy_config(stack, args.stacks_dir), sessions)
+            if errors:
+                for error in errors:
+                    print(f"error: {error}", file=sys.stderr)
+                return EXIT_CONFIG
+        return _record_and_report(stack, args, cfg, sessions, base=base, diffing=diffing)
+
+
+def _policy_config_errors(path: Path, sessions: dict[Path, PackSession]) -> list[str]:
+    """The mistakes in ``path`` against every started pack's policies (GetAnalyzerInfo's config schemas)."""
+    if not path.exists() or not sessions:
+        return []
+    policies: list[PolicyInfo] = []
+    for session in sessions.values():
+        session.configure_stack()
+        policies.extend(session.analyzer_info()[1])
+    return check_policy_config(path, policies)
+
+
+def _record_and_report(
+    stack: str,
+    args: argparse.Namespace,
+    cfg: StackConfig,
+    sessions: dict[Path, PackSession],
+    *,
+    base: list[dict] | None,
+    diffing: bool,
+) -> int:
     from pulumi.errors import RunError
 
+    stack_file = layout.stack_file(stack, args.stacks_dir)
+    raw = recorder.read_stack_config(stack, stacks_dir=args.stacks_dir)
     try:
         plan = recorder.record(stack=stack, config=raw)
     except RunError as err:  # the program refused the config (e.g. a fleet EMR would reject): nothing registered
@@ -102,7 +141,7 @@ def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = N
     sections = domain_sections(cfg, plan)
     violations_failed = False
     if not args.no_policy:
-        policy, violations_failed = policy_sections(plan, stack, args.stacks_dir)
+        policy, violations_failed = policy_sections(plan, stack, args.stacks_dir, sessions)
         sections.extend(policy)
     if diffing:
         sections.append(_diff_section(plan, args.diff, base))

@@ -32,18 +32,14 @@ from google.protobuf import json_format, struct_pb2
 from components.config.stack_file import read_stack_file
 
 from . import mock_outputs
-
-ROOT = Path(__file__).resolve().parents[2]
-STACKS_DIR = ROOT / "stacks"
-PROJECT = "hybrid-burst"
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-_SIG = "4dabf18193072939515e22adb298388d"
-_SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - the SDK's secret signature, not a password
-_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"
-_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
-_ASSET = "c44067f5952c0a294b673a41bacd8c17"
-_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
+from .layout import PROJECT, ROOT, STACKS_DIR, stack_file, stacks
+from .wire import ARCHIVE as _ARCHIVE
+from .wire import ASSET as _ASSET
+from .wire import OUTPUT as _OUTPUT
+from .wire import RESOURCE as _RESOURCE
+from .wire import SECRET as _SECRET
+from .wire import SIG as _SIG
+from .wire import UNKNOWN
 
 RECORDINGS: Counter[str] = Counter()
 """Recordings made by this process, by kind: ``stack:<name>`` (the project's program) or ``program`` (an ad-hoc
@@ -347,12 +343,8 @@ class _Engine:
             self.messages.append((level, request.message))
 
 
-def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
-    return stacks_dir / f"Pulumi.{stack}.yaml"
-
-
 def available_stacks() -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+    return stacks()
 
 
 def read_stack_config(stack: str, stacks_dir: Path = STACKS_DIR) -> dict[str, Any]:

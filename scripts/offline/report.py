@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .recorder import LIMITS, PROJECT, Plan, RecordedResource
+from .layout import PROJECT
+from .recorder import LIMITS, Plan, RecordedResource
 
 
 @dataclass

@@ -3,14 +3,18 @@ what the program builds (fleets and pools, cost, critical path, grants) and what
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from components.config import StackConfig
 
-from .recorder import ROOT, Plan
+from . import layout
+from .recorder import Plan
 from .report import Section
 
-POLICIES_DIR = ROOT / "policies"
+if TYPE_CHECKING:
+    from .analyzer import PackSession
 
 
 def domain_sections(cfg: StackConfig, plan: Plan) -> list[Section]:
@@ -61,22 +65,27 @@ def _lake_sections(cfg: StackConfig) -> list[Section]:
     ]
 
 
-def policy_packs() -> list[Path]:
-    return sorted(p.parent for p in POLICIES_DIR.glob("*/PulumiPolicy.yaml"))
+def policy_sections(
+    plan: Plan, stack: str, stacks_dir: Path, sessions: Mapping[Path, PackSession] | None = None
+) -> tuple[list[Section], bool]:
+    """Run every pack with ``<stacks_dir>/policy-config.<stack>.json``; True when a mandatory rule failed.
 
-
-def policy_sections(plan: Plan, stack: str, stacks_dir: Path) -> tuple[list[Section], bool]:
-    """Run every pack with ``<stacks_dir>/policy-config.<stack>.json``; True when a mandatory rule failed."""
+    ``sessions`` are packs already started for this stack (plan.py starts them to check the config first).
+    """
     from scripts.offline.analyzer import run_pack
 
-    packs = policy_packs()
+    packs = list(sessions) if sessions else layout.policy_packs()
     if not packs:
         return [Section("Policy packs", "No policy pack found under `policies/`.")], False
-    config = stacks_dir / f"policy-config.{stack}.json"
+    config = layout.policy_config(stack, stacks_dir)
     sections: list[Section] = []
     failed = False
     for pack in packs:
-        result = run_pack(pack, plan.resources, config_file=config if config.exists() else None, stack=stack)
+        config_file = config if config.exists() else None
+        if sessions:
+            result = sessions[pack].evaluate(plan.resources, config_file=config_file)
+        else:
+            result = run_pack(pack, plan.resources, config_file=config_file, stack=stack)
         mandatory = result.mandatory_violations()
         advisory = result.advisory_violations()
         notes = result.preview_notes()

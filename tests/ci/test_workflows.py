@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.offline.recorder import available_stacks
+from scripts.offline.layout import policy_config, policy_packs, stacks
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -76,8 +76,7 @@ def test_workflows_match_the_github_workflow_schema() -> None:
 def test_zizmor_finds_nothing_even_as_an_auditor() -> None:
     """Offline audits, the strictest persona, no ignore comments honoured: zero findings of any severity."""
     done = run(
-        [tool("zizmor"), "--offline", "--persona", "auditor", "--no-ignores", "--format", "json",
-         *map(str, WORKFLOWS)],
+        [tool("zizmor"), "--offline", "--persona", "auditor", "--no-ignores", "--format", "json", *map(str, WORKFLOWS)],
         env={**os.environ, "NO_COLOR": "1"},
     )
     assert done.returncode in (0, 10, 11, 12, 13, 14), done.stderr  # zizmor's exit codes encode the worst finding
@@ -120,7 +119,7 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
     assert "bash .ci/run" in runs["test"]
 
     plan = jobs["offline-plan"]
-    assert sorted(plan["strategy"]["matrix"]["stack"]) == available_stacks()
+    assert sorted(plan["strategy"]["matrix"]["stack"]) == stacks()
     assert 'scripts/plan.py --stack "$STACK" --report' in runs["offline-plan"]
     # The plan diff against the PR's base commit goes into the same report (and so the same PR comment).
     assert '--diff "$BASE_SHA"' in runs["offline-plan"]
@@ -137,7 +136,7 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
 
     preview = jobs["preview"]
     assert "vars.AWS_ROLE_ARN != ''" in preview["if"]
-    assert sorted(preview["strategy"]["matrix"]["stack"]) == available_stacks()
+    assert sorted(preview["strategy"]["matrix"]["stack"]) == stacks()
     assert preview["permissions"] == {"contents": "read", "id-token": "write"}
     assert 'pulumi login "file://$RUNNER_TEMP/state"' in runs["preview"]
     assert f"--policy-pack {POLICY_PACK}" in runs["preview"]
@@ -150,8 +149,9 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
 
 def test_everything_the_workflows_reference_exists() -> None:
     assert (ROOT / POLICY_PACK / "PulumiPolicy.yaml").exists()
-    for stack in available_stacks():
-        assert (ROOT / "stacks" / f"policy-config.{stack}.json").exists(), stack
+    assert ROOT / POLICY_PACK in policy_packs()
+    for stack in stacks():
+        assert policy_config(stack).exists(), stack
     assert (ROOT / "scripts" / "plan.py").exists()
     assert (ROOT / "scripts" / "ops" / "deploy.py").exists()
 
@@ -160,7 +160,7 @@ def test_deploy_is_manual_environment_protected_and_uses_the_ops_script() -> Non
     doc = load(ROOT / ".github" / "workflows" / "deploy.yml")
     on = triggers(doc)
     assert set(on) == {"workflow_dispatch"}
-    assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == available_stacks()
+    assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == stacks()
     job = doc["jobs"]["deploy"]
     assert job["environment"] == "${{ inputs.stack }}", "each stack deploys behind its GitHub environment"
     assert doc["concurrency"]["cancel-in-progress"] is False, "never cancel a running deploy"
@@ -255,8 +255,7 @@ def test_ci_run_judges_the_pytest_outcome(
     venv_bin.mkdir(parents=True)
     (venv_bin / "shellcheck").symlink_to(tool("shellcheck"))
     (tmp_path / "Makefile").write_text(
-        "venv:\n\t@true\n"
-        f"test:\n\t@echo 'collecting ...'\n\t@echo '{summary}'\n\t@exit {pytest_rc}\n"
+        f"venv:\n\t@true\ntest:\n\t@echo 'collecting ...'\n\t@echo '{summary}'\n\t@exit {pytest_rc}\n"
     )
     env = {**os.environ, "VENV": str(tmp_path / "venv"), "CI": "true"}
     done = run(["bash", str(tmp_path / ".ci" / "run")], env=env)

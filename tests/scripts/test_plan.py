@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scripts import plan
-from scripts.offline import recorder
+from scripts.offline import layout
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,10 @@ def test_the_mermaid_diagram_is_drawn_from_the_recorded_graph(dev_report: tuple[
 def _bad_stacks_dir(tmp_path: Path, mutate: dict) -> Path:
     stacks = tmp_path / "stacks"
     stacks.mkdir()
-    doc = yaml.safe_load(recorder.stack_file("dev").read_text())
+    doc = yaml.safe_load(layout.stack_file("dev").read_text())
     doc["config"].update(mutate)
-    (stacks / "Pulumi.bad.yaml").write_text(yaml.safe_dump(doc))
-    shutil.copy(recorder.STACKS_DIR / "policy-config.dev.json", stacks / "policy-config.bad.json")
+    layout.stack_file("bad", stacks).write_text(yaml.safe_dump(doc))
+    shutil.copy(layout.policy_config("dev"), layout.policy_config("bad", stacks))
     return stacks
 
 
@@ -87,11 +87,11 @@ def test_bad_config_exits_2_naming_the_key(
 def test_mandatory_violations_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Prod's pack demands 15 task-fleet types; a dev-sized fleet of 12 types fails it as mandatory."""
     stacks = _bad_stacks_dir(tmp_path, {})
-    policy = json.loads((recorder.STACKS_DIR / "policy-config.prod.json").read_text())
-    (stacks / "policy-config.bad.json").write_text(json.dumps(policy))
-    doc = yaml.safe_load((stacks / "Pulumi.bad.yaml").read_text())
+    policy = json.loads(layout.policy_config("prod").read_text())
+    (layout.policy_config("bad", stacks)).write_text(json.dumps(policy))
+    doc = yaml.safe_load(layout.stack_file("bad", stacks).read_text())
     doc["config"]["hybrid-burst:emr"] = {"burst": {"task": {"maxTypes": 12}}}
-    (stacks / "Pulumi.bad.yaml").write_text(yaml.safe_dump(doc))
+    layout.stack_file("bad", stacks).write_text(yaml.safe_dump(doc))
     code = plan.main(["--stack", "bad", "--stacks-dir", str(stacks)])
     out = capsys.readouterr().out
     assert code == plan.EXIT_VIOLATIONS, out[-2000:]

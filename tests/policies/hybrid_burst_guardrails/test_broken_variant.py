@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import pytest
 
 from scripts.offline.analyzer import PackResult, PackSession, Violation, load_records
+from scripts.offline.layout import policy_config
 from tests.policies.fixtures.broken_program import EXPECTED, program
-from tests.policies.guardrail_harness import FIXTURES, STACKS
+from tests.policies.guardrail_harness import FIXTURES
 
 
 def found(violations: Sequence[Violation], level: str) -> set[tuple[str, str]]:
@@ -24,7 +25,7 @@ def found(violations: Sequence[Violation], level: str) -> set[tuple[str, str]]:
 
 def expected_at(stack: str) -> dict[str, set[tuple[str, str]]]:
     """EXPECTED split by the level ``stacks/policy-config.<stack>.json`` gives each rule."""
-    config = json.loads((STACKS / f"policy-config.{stack}.json").read_text())
+    config = json.loads(policy_config(stack).read_text())
     levels: dict[str, set[tuple[str, str]]] = {"mandatory": set(), "advisory": set(), "disabled": set()}
     for rule_id, name in EXPECTED:
         entry = config.get(rule_id, {})
@@ -44,7 +45,7 @@ def assert_matches(result: PackResult, stack: str) -> None:
 
 def test_recorded_broken_stack_fails_prod_with_exactly_the_expected_violations(preview_pack: PackSession) -> None:
     records = load_records(FIXTURES / "broken_stack.json")
-    result = preview_pack.evaluate(records, config_file=STACKS / "policy-config.prod.json")
+    result = preview_pack.evaluate(records, config_file=policy_config("prod"))
     assert_matches(result, "prod")
 
 
@@ -57,7 +58,7 @@ DEV_SILENT = {
 
 def test_dev_reports_the_other_findings_as_advisory(preview_pack: PackSession) -> None:
     records = load_records(FIXTURES / "broken_stack.json")
-    result = preview_pack.evaluate(records, config_file=STACKS / "policy-config.dev.json")
+    result = preview_pack.evaluate(records, config_file=policy_config("dev"))
     assert result.mandatory_violations() == []
     assert found(result.advisory_violations(), "advisory") == EXPECTED - DEV_SILENT
 
@@ -81,9 +82,7 @@ def test_every_rule_of_the_pack_fires_on_the_broken_variant() -> None:
 
 
 def test_prod_blocks_on_the_mandatory_findings(preview_pack: PackSession) -> None:
-    result = preview_pack.evaluate(
-        load_records(FIXTURES / "broken_stack.json"), config_file=STACKS / "policy-config.prod.json"
-    )
+    result = preview_pack.evaluate(load_records(FIXTURES / "broken_stack.json"), config_file=policy_config("prod"))
     assert result.mandatory_violations(), "prod must fail on the broken variant"
 
 
@@ -92,5 +91,5 @@ def test_recording_the_broken_program_gives_the_same_result(preview_pack: PackSe
     """Records the fixture program with the offline recorder: proves the rules read real pulumi-aws inputs."""
     recorder = pytest.importorskip("scripts.offline.recorder")
     plan = recorder.record(program, stack="prod", config={})
-    result = preview_pack.evaluate(plan.resources, config_file=STACKS / "policy-config.prod.json")
+    result = preview_pack.evaluate(plan.resources, config_file=policy_config("prod"))
     assert_matches(result, "prod")

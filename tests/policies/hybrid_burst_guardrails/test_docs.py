@@ -6,7 +6,8 @@ import json
 
 from hybrid_burst_guardrails.registry import build_registry
 
-from tests.policies.guardrail_harness import REPO, STACKS
+from scripts.offline.layout import policy_config
+from tests.policies.guardrail_harness import REPO
 
 DOC = (REPO / "docs" / "policies.md").read_text()
 
@@ -26,7 +27,7 @@ def test_every_family_has_a_section() -> None:
 
 
 def test_threshold_table_matches_the_stack_files() -> None:
-    envs = [json.loads((STACKS / f"policy-config.{e}.json").read_text()) for e in ("dev", "staging", "prod")]
+    envs = [json.loads(policy_config(e).read_text()) for e in ("dev", "staging", "prod")]
     for rule in build_registry():
         for key in rule.config_schema:
             values = " | ".join(f"`{json.dumps(env[rule.id][key])}`" for env in envs)

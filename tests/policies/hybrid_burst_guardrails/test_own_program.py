@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from scripts.offline.analyzer import PackSession
+from scripts.offline.layout import policy_config
 from tests import plan_cache
-from tests.policies.guardrail_harness import REPO, STACKS
+from tests.policies.guardrail_harness import REPO
 
 
 @pytest.mark.slow
@@ -15,7 +16,7 @@ def test_pack_analyzes_every_resource_of_the_recorded_dev_stack(preview_pack: Pa
         pytest.skip("the program's __main__.py does not exist yet")
     plan = plan_cache.recorded("dev")
     assert plan.resources, "the dev stack registered no resources"
-    result = preview_pack.evaluate(plan.resources, config_file=STACKS / "policy-config.dev.json")
+    result = preview_pack.evaluate(plan.resources, config_file=policy_config("dev"))
 
     assert result.resources == len(plan.resources)
     assert result.unknown_config_keys == ()

@@ -17,6 +17,7 @@ from hybrid_burst_guardrails.registry import build_registry
 from pulumi.runtime.proto import analyzer_pb2
 
 from scripts.offline.analyzer import PackSession, PolicyConfigError
+from scripts.offline.layout import policy_config
 from tests.policies.guardrail_harness import STACKS, UNKNOWN, record
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/abcd"
@@ -101,13 +102,13 @@ def test_thresholds_come_from_the_stack_file(preview_pack: PackSession) -> None:
     )
     outcome = {}
     for env in ("dev", "staging", "prod"):
-        result = preview_pack.evaluate([fleet], config_file=STACKS / f"policy-config.{env}.json")
+        result = preview_pack.evaluate([fleet], config_file=policy_config(env))
         outcome[env] = sorted(v.policy_name for v in result.violations)
     assert outcome == {"dev": [], "staging": [], "prod": ["emr-fleet-spot-diversification"]}
 
 
 def test_unknown_value_in_preview_is_an_advisory_note_not_a_violation(preview_pack: PackSession) -> None:
-    result = preview_pack.evaluate([PENDING_SG], config_file=STACKS / "policy-config.prod.json")
+    result = preview_pack.evaluate([PENDING_SG], config_file=policy_config("prod"))
     assert result.mandatory_violations() == []
     notes = result.preview_notes()
     assert [(n.policy_name, n.enforcement_level, n.urn) for n in notes] == [
@@ -117,7 +118,7 @@ def test_unknown_value_in_preview_is_an_advisory_note_not_a_violation(preview_pa
 
 
 def test_the_known_value_is_checked_during_update(update_pack: PackSession) -> None:
-    result = update_pack.evaluate([PUBLIC_SG], config_file=STACKS / "policy-config.prod.json")
+    result = update_pack.evaluate([PUBLIC_SG], config_file=policy_config("prod"))
     assert [v.policy_name for v in result.mandatory_violations()] == ["sg-no-public-ingress"]
     assert result.preview_notes() == []
     assert result.dry_run is False

@@ -10,13 +10,14 @@ import jsonschema
 import pytest
 from hybrid_burst_guardrails.registry import build_registry
 
-from tests.policies.guardrail_harness import REPO, STACKS
+from scripts.offline.layout import policy_config
+from tests.policies.guardrail_harness import REPO
 
 ENVIRONMENTS = {"dev": "advisory", "staging": "mandatory", "prod": "mandatory"}
 
 
 def load(env: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((STACKS / f"policy-config.{env}.json").read_text())
+    document: dict[str, Any] = json.loads(policy_config(env).read_text())
     return document
 
 

@@ -1,4 +1,4 @@
-"""scripts/offline/analyzer.py: config reconciliation as the CLI does it, marshalling, and the pack process."""
+"""scripts/offline/analyzer/: config reconciliation as the CLI does it, marshalling, and the pack process."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ from scripts.offline.analyzer import (
     parse_policy_config,
     reconcile_config,
     run_pack,
+    session,
 )
+from scripts.offline.analyzer import __main__ as cli
+from scripts.offline.analyzer import marshal as wire_marshal
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 PACK = REPO / "policies" / "hybrid-burst-guardrails"
 PROVIDER_URN = "urn:pulumi:dev::hybrid-burst::pulumi:providers:aws::compute"
 
@@ -98,7 +101,7 @@ def test_reconcile_validates_against_each_schema() -> None:
 
 # --- marshalling -----------------------------------------------------------------------------------------------
 def test_secrets_are_wrapped_in_the_secret_signature() -> None:
-    struct = analyzer._struct({"password": "x", "name": "n"}, ["password"])
+    struct = wire_marshal._struct({"password": "x", "name": "n"}, ["password"])
     as_dict = json.loads(json.dumps(dict(struct.items()), default=lambda s: dict(s.items())))
     assert as_dict["password"] == {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "x"}
     assert as_dict["name"] == "n"
@@ -106,7 +109,7 @@ def test_secrets_are_wrapped_in_the_secret_signature() -> None:
 
 @pytest.mark.parametrize(("value", "seconds"), [("1h30m", 5400.0), ("45s", 45.0), (12, 12.0), (None, 0.0)])
 def test_custom_timeouts_become_seconds(value: object, seconds: float) -> None:
-    assert analyzer._seconds(value) == seconds
+    assert wire_marshal._seconds(value) == seconds
 
 
 def test_requests_carry_provider_options_and_dependencies() -> None:
@@ -126,7 +129,7 @@ def test_requests_carry_provider_options_and_dependencies() -> None:
         dependencies=[bucket["urn"]],
         property_dependencies={"bucket": [bucket["urn"]], "rules": []},
     )
-    marshal = analyzer._Marshaller([provider, bucket, sse])
+    marshal = wire_marshal.Marshaller([provider, bucket, sse])
     request = marshal.analyze_request(bucket)
     assert request.provider.urn == PROVIDER_URN
     assert request.provider.properties["region"] == "us-east-1"
@@ -148,7 +151,7 @@ def test_records_load_from_a_list_or_a_plan_object(tmp_path: Path) -> None:
 
 
 def test_engine_service_answers_log_calls() -> None:
-    engine = analyzer._Engine()
+    engine = session._Engine()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
     engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
     port = server.add_insecure_port("127.0.0.1:0")
@@ -224,10 +227,10 @@ def test_pack_python_prefers_the_packs_virtualenv(tmp_path: Path) -> None:
 def test_cli_exit_code_follows_mandatory_violations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = tmp_path / "records.json"
     records.write_text(json.dumps([rec("aws:kms/key:Key", "k", {"enableKeyRotation": True})]))
-    assert analyzer.main([str(records), "--pack", str(PACK), "--stack", "dev"]) == 0
+    assert cli.main([str(records), "--pack", str(PACK), "--stack", "dev"]) == 0
     assert "0 mandatory" in capsys.readouterr().out
     records.write_text(json.dumps([rec("aws:kms/key:Key", "k", {})]))
-    assert analyzer.main([str(records), "--pack", str(PACK), "--stack", "dev", "--json"]) == 1
+    assert cli.main([str(records), "--pack", str(PACK), "--stack", "dev", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["counts"]["mandatory"] == 1
 
 
