@@ -134,14 +134,28 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
     assert comment["permissions"] == {"pull-requests": "write"}
     assert not any("actions/checkout@" in s.get("uses", "") for s in comment["steps"]), "no repository code"
 
+    # The PR preview runs against the team's real state (not a throwaway backend) with a read-only OIDC role,
+    # and never for forks (no OIDC token, no secrets): they get the offline plan and its diff only.
     preview = jobs["preview"]
-    assert "vars.AWS_ROLE_ARN != ''" in preview["if"]
+    assert "vars.AWS_PREVIEW_ROLE_ARN != ''" in preview["if"]
+    assert "vars.PULUMI_BACKEND_URL != ''" in preview["if"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
+    assert "offline-plan" in preview["needs"]
     assert sorted(preview["strategy"]["matrix"]["stack"]) == stacks()
     assert preview["permissions"] == {"contents": "read", "id-token": "write"}
-    assert 'pulumi login "file://$RUNNER_TEMP/state"' in runs["preview"]
+    assert preview["env"]["PULUMI_BACKEND_URL"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    assert 'pulumi login "$PULUMI_BACKEND_URL"' in runs["preview"]
+    assert "file://" not in runs["preview"], "no throwaway backend: every resource would show as new"
+    assert "--create" not in runs["preview"], "a read-only preview never creates a stack in the team's backend"
     assert f"--policy-pack {POLICY_PACK}" in runs["preview"]
     assert '--policy-pack-config "stacks/policy-config.$STACK.json"' in runs["preview"]
-    assert any(s.get("uses", "").startswith("aws-actions/configure-aws-credentials@") for s in preview["steps"])
+    (creds,) = [s for s in preview["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+    assert creds["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}", "the read-only role, not deploy's"
+    preview_step = next(s for s in preview["steps"] if "pulumi preview" in s.get("run", ""))
+    assert preview_step["env"]["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"
+    assert preview["environment"] == "preview", "its secret lives in a dedicated environment"
+    # The offline plan (with its diff against the PR base) has no condition: forks get it too.
+    assert "if" not in plan
 
     assert "pytest -m cli" in runs["cli-tests"]
     assert "get.pulumi.com" in runs["cli-tests"]
