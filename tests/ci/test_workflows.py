@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from scripts.offline.layout import policy_config, policy_packs, stacks
+from tests.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -28,14 +28,6 @@ README = ROOT / "README.md"
 MAKEFILE = ROOT / "Makefile"
 POLICY_PACK = "policies/hybrid-burst-guardrails"
 SHA_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-
-
-def tool(name: str) -> str:
-    """A dev tool from this interpreter's virtualenv (requirements-dev.txt), else from PATH."""
-    here = Path(sys.executable).parent / name
-    found = str(here) if here.exists() else shutil.which(name)
-    assert found, f"{name} is missing: install requirements-dev.txt"
-    return found
 
 
 def load(path: Path) -> dict[str, Any]:

