@@ -112,8 +112,8 @@ def irsa_trust_policy(oidc_provider_arn: str, namespace: str, account_id: str, r
         # mock monitor) answered the remote eks:index:Cluster without outputs.
         raise ValueError(
             f"the EKS cluster returned no IAM OIDC provider ARN (got {oidc_provider_arn!r}); the job role's IRSA "
-            "trust cannot be built - under the offline recorder, remote components need the mock outputs of "
-            "scripts/offline/mock_outputs.py (eks:index:Cluster)"
+            "trust cannot be built: the engine (or a mock monitor) answered the eks:index:Cluster component without "
+            "its oidcProviderArn output"
         )
     issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
     return json.dumps(
