@@ -23,11 +23,11 @@ import pytest
 from pulumi.automation import OutputValue
 from pulumi.automation.events import EngineEvent
 
-from scripts.ops import deploy
+from scripts.ops import deploy, deploy_checks, deploy_plan
 from scripts.ops.aws import ClientFactory
-from scripts.ops.deploy import (
+from scripts.ops.deploy_checks import LinePrinter
+from scripts.ops.deploy_plan import (
     DeploymentPlan,
-    LinePrinter,
     Phase,
     PlanError,
     PolicyViolationError,
@@ -85,7 +85,7 @@ def test_up_follows_promotion_order_one_environment_per_wave(project: Path) -> N
     ],
 )
 def test_bad_requests_are_refused_with_the_reason(
-    project: Path, action: deploy.Action, stacks: list[str], edit: tuple[str, str | None] | None, message: str
+    project: Path, action: deploy_plan.Action, stacks: list[str], edit: tuple[str, str | None] | None, message: str
 ) -> None:
     if edit:
         path, text = edit
@@ -102,7 +102,7 @@ def test_destroy_of_prod_is_planned_with_the_flag_and_always_confirmed(project: 
     assert [t.stack for t in plan.tasks if t.confirm] == ["dev", "prod"], "every destroy asks unless --yes"
 
 
-def _plan(project: Path, action: deploy.Action = "up", *, fail_fast: bool = True, parallel: int = 2,
+def _plan(project: Path, action: deploy_plan.Action = "up", *, fail_fast: bool = True, parallel: int = 2,
           yes: bool = True) -> DeploymentPlan:
     return plan_deployment(action, root=project, fail_fast=fail_fast, parallel=parallel, assume_yes=yes)
 
@@ -146,10 +146,10 @@ EVENTS = [
 
 
 def test_policy_events_are_recognised_with_rule_resource_and_message() -> None:
-    found = deploy.violations_from_events(EVENTS)
+    found = deploy_checks.violations_from_events(EVENTS)
     assert [(v.rule, v.level) for v in found] == [("s3-bucket-sse-kms", "mandatory"),
                                                    ("spot-fleet-diversification", "advisory")]
-    (blocking,) = deploy.mandatory(found)
+    (blocking,) = deploy_checks.mandatory(found)
     assert blocking.resource == URN
     assert blocking.message == "Bucket compute-zones-raw is not SSE-KMS encrypted."
     assert blocking.describe() == f"mandatory hybrid-burst-guardrails/s3-bucket-sse-kms on {URN}: {blocking.message}"
@@ -162,7 +162,7 @@ def test_mandatory_violations_stop_the_run_before_any_apply_and_exit_1(project: 
         if phase == "apply":
             applied.append(task.stack)
         elif task.stack == "dev-eu":
-            raise PolicyViolationError(deploy.mandatory(deploy.violations_from_events(EVENTS)))
+            raise PolicyViolationError(deploy_checks.mandatory(deploy_checks.violations_from_events(EVENTS)))
         return {"same": 1}
 
     summary = run_plan(_plan(project), execute)
@@ -229,7 +229,7 @@ def test_prod_is_applied_only_after_the_operator_types_its_name(project: Path, a
 
     prompts = io.StringIO()
     plan = plan_deployment("up", ["dev", "prod"], root=project)
-    summary = run_plan(plan, execute, confirm=deploy.interactive_confirm(io.StringIO(answer), prompts))
+    summary = run_plan(plan, execute, confirm=deploy_plan.interactive_confirm(io.StringIO(answer), prompts))
     assert "up prod [prod]: update 2" in prompts.getvalue(), "the operator sees prod's preview before answering"
     assert applied == (["dev", "prod"] if confirmed else ["dev"])
     assert summary.exit_code == (0 if confirmed else 2)
@@ -259,7 +259,7 @@ def test_streamed_output_of_parallel_stacks_is_prefixed_with_the_stack_name(proj
 
 
 def test_outputs_are_written_as_pulumi_stack_output_json_with_secrets_masked(tmp_path: Path) -> None:
-    path = deploy.write_outputs(
+    path = deploy_checks.write_outputs(
         "dev",
         {"regions": OutputValue({"onprem": "us-west-1", "compute": "us-east-1"}, False),
          "db_password": OutputValue("hunter2", True), "burst_cluster_id": OutputValue("j-1", False)},
@@ -278,7 +278,7 @@ def test_plan_only_cli_prints_the_plan_without_the_pulumi_cli(capsys: pytest.Cap
 
 def test_main_runs_the_injected_executor_and_reports_violations_on_stderr() -> None:
     def execute(task: StackTask, phase: Phase) -> Mapping[str, int]:
-        raise PolicyViolationError(deploy.mandatory(deploy.violations_from_events(EVENTS)))
+        raise PolicyViolationError(deploy_checks.mandatory(deploy_checks.violations_from_events(EVENTS)))
 
     out, err = io.StringIO(), io.StringIO()
     assert deploy.main(["preview", "--stacks", "dev"], executor=execute, stdout=out, stderr=err) == 1
@@ -340,7 +340,7 @@ def test_without_the_pack_venv_and_the_cli_it_says_how_to_fix_both(
 ) -> None:
     pack = tmp_path / "pack"
     shutil.copytree(ROOT / "policies" / "hybrid-burst-guardrails", pack, ignore=shutil.ignore_patterns("venv"))
-    monkeypatch.setattr(deploy, "discover_policy_packs", lambda root=ROOT: [pack])
+    monkeypatch.setattr(deploy_plan, "discover_policy_packs", lambda root=ROOT: [pack])
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert deploy.main(["preview", "--stacks", "dev"]) == 2
     err = capsys.readouterr().err
@@ -364,7 +364,7 @@ def test_make_pack_venv_leaves_an_interpreter_that_imports_pulumi_policy(tmp_pat
     """
     pack = tmp_path / "pack"
     shutil.copytree(ROOT / "policies" / "hybrid-burst-guardrails", pack, ignore=shutil.ignore_patterns("venv"))
-    problems = deploy.policy_pack_problems([pack], tmp_path)
+    problems = deploy_checks.policy_pack_problems([pack], tmp_path)
     assert len(problems) == 1
     assert "venv/bin/python does not exist" in problems[0]
 
@@ -378,7 +378,7 @@ def test_make_pack_venv_leaves_an_interpreter_that_imports_pulumi_policy(tmp_pat
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (pack / "venv" / ".requirements-installed").exists()
-    assert deploy.policy_pack_problems([pack], tmp_path) == []
+    assert deploy_checks.policy_pack_problems([pack], tmp_path) == []
 
 
 def test_make_venv_creates_the_pack_venv_and_the_readme_says_so() -> None:
@@ -396,26 +396,26 @@ def test_tcp_reachability_is_bounded_and_real() -> None:
     server.listen(1)
     port = server.getsockname()[1]
     try:
-        assert deploy.tcp_reachable("127.0.0.1", port, 5.0) is True
+        assert deploy_checks.tcp_reachable("127.0.0.1", port, 5.0) is True
     finally:
         server.close()
-    assert deploy.tcp_reachable("127.0.0.1", port, 5.0) is False, "nothing listens any more"
+    assert deploy_checks.tcp_reachable("127.0.0.1", port, 5.0) is False, "nothing listens any more"
 
 
 def test_eks_reachability_names_the_fix(monkeypatch: pytest.MonkeyPatch, aws: ClientFactory) -> None:
     """staging has EMR on EKS with a private endpoint: before the first deploy the check warns; once the cluster
     exists (moto's EKS), an unreachable endpoint is exit 3 with both supported fixes named."""
-    code, message = deploy.eks_reachability("staging", clients=aws, probe=lambda h, p, t: False)
+    code, message = deploy_checks.eks_reachability("staging", clients=aws, probe=lambda h, p, t: False)
     assert code == 0
     assert "does not exist yet" in message
     assert "private endpoint only" in message
 
-    name = deploy.eks_cluster_name("staging")
+    name = deploy_checks.eks_cluster_name("staging")
     assert name.startswith("hybrid-burst-staging-")
     aws("eks", "us-east-1").create_cluster(
         name=name, roleArn="arn:aws:iam::123456789012:role/eks", resourcesVpcConfig={"subnetIds": ["subnet-1"]}
     )
-    code, message = deploy.eks_reachability("staging", clients=aws, probe=lambda h, p, t: False, timeout=3)
+    code, message = deploy_checks.eks_reachability("staging", clients=aws, probe=lambda h, p, t: False, timeout=3)
     assert code == 3
     assert "not reachable within 3s" in message
     assert "self-hosted runner" in message
@@ -426,12 +426,12 @@ def test_eks_reachability_names_the_fix(monkeypatch: pytest.MonkeyPatch, aws: Cl
         seen.append((host, port))
         return True
 
-    code, _ = deploy.eks_reachability("staging", clients=aws, probe=probe)
+    code, _ = deploy_checks.eks_reachability("staging", clients=aws, probe=probe)
     assert code == 0
     assert seen
     assert seen[0][1] == 443
     assert seen[0][0].endswith(".amazonaws.com")
-    assert deploy.eks_reachability("dev", clients=aws)[1] == "dev: EMR on EKS is off; no Kubernetes API to reach"
+    assert deploy_checks.eks_reachability("dev", clients=aws)[1] == "dev: EMR on EKS is off; no Kubernetes API to reach"
 
 
 @pytest.mark.cli
