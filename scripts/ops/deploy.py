@@ -15,11 +15,10 @@ confirmation where needed (prod, and every destroy; ``--yes`` skips it; a closed
 ``out/outputs/<stack>.json`` (the file ``smoke`` and the runbooks read; ``destroy`` removes it).
 
 Layers:
-- ``plan_deployment`` (pure, ``scripts/ops/deploy_plan.py``): which stacks, in which waves, with which policy packs and per-stack pack config
-  (``stacks/policy-config.<stack>.json``), which need confirmation; every stack file is validated first.
-- ``run_plan`` (``deploy_plan.py``): runs the waves with a bounded thread pool through an injected executor (preview phase, confirmation,
-  apply phase), stops later waves when a wave fails, and returns a summary whose exit code follows the project's
-  codes. Both are tested without the CLI.
+- ``plan_deployment`` (pure) and ``run_plan`` (the waves through an injected executor), in
+  ``scripts/ops/deploy_plan.py``: which stacks, in which waves, with which packs and pack configs, which need
+  confirmation; preview, confirmation and apply phases; a summary with the project's exit codes. Tested without
+  the CLI.
 - ``scripts/ops/deploy_checks.py``: policy events, streamed output, the outputs file, and the preconditions (pack
   virtualenvs, EKS reachability), all without the CLI.
 - ``automation_executor`` (here): the thin layer over ``pulumi.automation``; needs the Pulumi CLI and AWS credentials.
