@@ -82,6 +82,7 @@ def build_emr_on_eks(
             public_access_cidrs=eks.public_access_cidrs,
             create_service_linked_role=eks.create_service_linked_role,
             job_role_statements=job_statements,
+            job_log_retention_days=cfg.observability.log_retention_days,
             protect=cfg.protect,
         ),
         opts=in_compute,

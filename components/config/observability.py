@@ -90,7 +90,8 @@ class ObservabilityConfig(StrictModel):
     """Log retention, alarm thresholds, SNS subscriptions, metrics namespace and the FIS Spot drill."""
 
     log_retention_days: LogRetentionDays = 30
-    """Retention of the EMR step, application, event and FIS log groups (all KMS-encrypted). Default: 30 days."""
+    """Retention of the EMR step, application, event, EMR on EKS job and FIS log groups (all KMS-encrypted; the VPC
+    flow logs have their own, ``network.<side>.flowLogRetentionDays``). Default: 30 days."""
     metrics_namespace: str = "HybridBurst/Spark"
     """CloudWatch namespace of the Spark metrics the agent publishes; the instance role may publish only to it.
     Default: HybridBurst/Spark."""

@@ -179,8 +179,9 @@ class EmrOnEksArgs:
     job_role_statements: Sequence[grants.Statement | list[grants.Statement]] = ()
     """Extra least-privilege statements for the job role (the lake grants: ``s3_read``/``s3_write``/``kms_use``
     on exact ARNs). Default: none - jobs can only write their own logs until grants are passed."""
-    job_log_retention_days: int = 30
-    """Retention of the job log group. Default: 30 days."""
+    job_log_retention_days: int
+    """Retention of the job log group (the stack passes ``hybrid-burst:observability.logRetentionDays``, like every
+    other log group's). Required: a default here once silently overrode the configured retention (issue 14)."""
     endpoint_public_access: bool = False
     """Public Kubernetes API endpoint. Default: off (private endpoint only; deploy from inside the VPC)."""
     public_access_cidrs: Sequence[str] = ()

@@ -42,6 +42,7 @@ def _args(**overrides: Any) -> EmrOnEksArgs:
         "kubernetes_version": "1.34",
         "spot_instance_types": SPOT_TYPES,
         "namespace": NAMESPACE,
+        "job_log_retention_days": 30,
         "job_role_statements": [
             grants.s3_read(LAKE_BUCKET, sid="curated read"),
             grants.kms_use([SECRETS_KEY], decrypt_only=True, sid="curated key"),

@@ -93,3 +93,21 @@ def test_thresholds_tighten_from_dev_to_prod() -> None:
     assert prod[retention]["minRetentionDays"] == 365, "prod keeps logs a year (README: flow-log retention 365 days)"
     karpenter = "karpenter-spot-nodepool-diversification"
     assert dev[karpenter]["minFamilies"] <= staging[karpenter]["minFamilies"] <= prod[karpenter]["minFamilies"]
+
+
+def test_prods_minimum_retention_is_mandatory_and_prods_plan_meets_it() -> None:
+    """Issue 14 item 1: the override that made the rule advisory in prod is gone (every prod log group now keeps the
+    configured 365 days), and each log group of prod's recorded plan passes the rule with prod's config."""
+    from hybrid_burst_guardrails.observability.cloudwatch_log_group_retention import RULE
+
+    from tests import plan_cache
+
+    document = load("prod")
+    entry = document["cloudwatch-log-group-retention"]
+    assert entry.get("enforcementLevel", document["all"]) == "mandatory"
+    config = {k: v for k, v in entry.items() if k != "enforcementLevel"}
+    groups = plan_cache.recorded("prod").of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert groups
+    for g in groups:
+        evaluation = RULE.evaluate(g.type, g.inputs, config)
+        assert evaluation.compliant, (g.inputs["name"], evaluation.violations)
