@@ -7,6 +7,7 @@
 #   make venv                only create/refresh the virtualenv and the policy pack's own (make pack-venv)
 #   make pack-venv           the policy pack's virtualenv, policies/hybrid-burst-guardrails/venv: PulumiPolicy.yaml
 #                            declares `virtualenv: venv` and the Pulumi CLI runs venv/bin/python without creating it
+#   make pack-wheel          the policy pack as a wheel in dist/ (offline: flit_core comes from requirements-dev.txt)
 #
 # VENV=/tmp/venv-ci make test  installs into another directory (CI and install-from-scratch checks).
 
@@ -25,7 +26,7 @@ STAMP := $(VENV)/.requirements-installed
 # Run tools as an activated venv would: its bin/ first on PATH (tests look up shellcheck, check-jsonschema, ...).
 IN_VENV := PATH="$(abspath $(BIN)):$$PATH" VIRTUAL_ENV="$(abspath $(VENV))"
 
-.PHONY: venv pack-venv plan test lint clean-venv
+.PHONY: venv pack-venv pack-wheel plan test lint clean-venv
 
 venv: $(STAMP) $(PACK_STAMP)
 
@@ -35,6 +36,10 @@ $(PACK_STAMP): $(PACK)/requirements.txt
 	@test -x "$(PACK_VENV)/bin/python" || $(PYTHON) -m venv "$(PACK_VENV)"
 	"$(PACK_VENV)/bin/python" -m pip install --disable-pip-version-check --no-input --quiet -r "$(PACK)/requirements.txt"
 	@touch "$@"
+
+pack-wheel: $(STAMP)
+	"$(BIN)/python" -m pip wheel --disable-pip-version-check --no-input --no-deps --no-build-isolation --no-index \
+		--no-cache-dir "$(PACK)" -w dist/
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x "$(BIN)/python" || $(PYTHON) -m venv "$(VENV)"

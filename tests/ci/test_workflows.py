@@ -54,8 +54,8 @@ def run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
 # --- the workflow files ---------------------------------------------------------------------------------------
 
 
-def test_the_pr_and_deploy_workflows_exist() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pr.yml", "deploy.yml"}
+def test_the_pr_deploy_and_policy_pack_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"pr.yml", "deploy.yml", "policy-pack.yml"}
 
 
 @pytest.mark.slow
@@ -151,6 +151,42 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
 
     assert "pytest -m cli" in runs["cli-tests"]
     assert "get.pulumi.com" in runs["cli-tests"]
+
+
+def test_policy_pack_workflow_tests_the_pack_and_builds_its_wheel_on_pack_changes() -> None:
+    """Its own job: on pull requests and pushes to main that touch the pack (or what its tests read), with a
+    timeout and a read-only token; runs tests/policies, builds the wheel as ``make pack-wheel`` does (offline, no
+    build isolation) and keeps it as an artifact."""
+    path = ROOT / ".github" / "workflows" / "policy-pack.yml"
+    doc = load(path)
+    on = triggers(doc)
+    assert set(on) == {"pull_request", "push"}
+    assert "pull_request_target" not in on
+    assert on["push"]["branches"] == ["main"]
+    paths = on["pull_request"]["paths"]
+    assert on["push"]["paths"] == paths, "the same paths for pull requests and pushes"
+    assert {"policies/**", "tests/policies/**", ".github/workflows/policy-pack.yml"} <= set(paths)
+    for pattern in paths:
+        assert next(ROOT.glob(pattern), None) is not None, f"paths filter {pattern!r} matches no file"
+
+    (job,) = doc["jobs"].values()
+    assert 0 < job["timeout-minutes"] <= 30
+    assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert "make venv" in runs, "the program's venv and the pack's own (PulumiPolicy.yaml: virtualenv: venv)"
+    test_run = next(r for r in runs if "pytest" in r)
+    assert "tests/policies" in test_run.split()
+    assert "make pack-wheel" in runs
+    assert runs.index("make venv") < runs.index(test_run) < runs.index("make pack-wheel")
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "dist/*.whl"
+    assert upload["with"]["if-no-files-found"] == "error"
+
+    target = re.search(r"^pack-wheel: \$\(STAMP\)\n((?:\t.*\n)+)", MAKEFILE.read_text(), re.MULTILINE)
+    assert target, "Makefile: a pack-wheel target after the venv"
+    recipe = target.group(1).replace("\\\n", " ")
+    for flag in ("wheel", "--no-deps", "--no-build-isolation", "--no-index", '"$(PACK)"', "-w dist/"):
+        assert flag in recipe, f"make pack-wheel: {flag}"
 
 
 def test_everything_the_workflows_reference_exists() -> None:

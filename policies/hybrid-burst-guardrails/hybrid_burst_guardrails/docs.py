@@ -78,7 +78,7 @@ def thresholds_table(registry: RuleRegistry, stack_configs: Mapping[str, Mapping
     return "\n".join(lines)
 
 
-def render_readme(registry: RuleRegistry, version: str) -> str:
+def render_readme(registry: RuleRegistry, version: str, dependencies: Sequence[str]) -> str:
     by_family = registry.by_family()
     out = [
         f"# {PACK_NAME} {version}",
@@ -98,16 +98,24 @@ def render_readme(registry: RuleRegistry, version: str) -> str:
         "pulumi preview --policy-pack <pack> --policy-pack-config policy-config.json",
         "```",
         "",
-        "As a wheel (in the Python environment your project's own policy pack directory uses):",
+        "As a wheel: build it (`pyproject.toml`, flit_core backend) and install it into the virtualenv of a policy",
+        "pack directory of your own (`<dir>`: two files and a venv):",
         "",
         "```bash",
-        "pip wheel --no-deps <pack> -w dist/    # or: python -m build <pack>",
-        f"pip install dist/{PACK_NAME.replace('-', '_')}-{version}-py3-none-any.whl",
+        "pip wheel --no-deps <pack> -w dist/     # offline: add --no-build-isolation (needs flit_core installed)",
+        "mkdir -p <dir> && cd <dir>",
+        (
+            f"printf 'version: {version}\\nruntime:\\n  name: python\\n  options:\\n    virtualenv: venv\\n'"
+            " > PulumiPolicy.yaml"
+        ),
+        "printf 'from hybrid_burst_guardrails.pack import serve\\n\\nserve()\\n' > __main__.py",
+        f"python -m venv venv && venv/bin/pip install <dist>/{PACK_NAME.replace('-', '_')}-{version}-py3-none-any.whl",
         "```",
         "",
-        "and a two-line pack directory of your own: `PulumiPolicy.yaml` (`runtime: python`) and `__main__.py` with",
-        "`from hybrid_burst_guardrails.pack import serve; serve()`. Programmatic use: `build_registry()` returns every",
-        "rule; `rule.evaluate(...)` runs one check without a server.",
+        "then, in your Pulumi project: `pulumi preview --policy-pack <dir> --policy-pack-config policy-config.json`.",
+        "The wheel requires " + ", ".join(f"`{d}`" for d in dependencies) + "; `requirements.txt` pins the versions",
+        "the pack is tested with. Programmatic use: `build_registry()` returns every rule; `rule.evaluate(...)` runs",
+        "one check without a server.",
         "",
         'The config file is the CLI\'s `--policy-pack-config` format: `{"all": "mandatory", "<rule id>":',
         '{"enforcementLevel": "advisory", "<key>": <value>}}`. Unknown values during `pulumi preview` never',
@@ -148,6 +156,14 @@ def pack_version() -> str:
     return __version__
 
 
+def pack_dependencies() -> list[str]:
+    """``[project] dependencies`` of the pack's ``pyproject.toml`` (the ranges a wheel installs with)."""
+    import tomllib
+
+    with (PACK_DIR / "pyproject.toml").open("rb") as f:
+        return list(tomllib.load(f)["project"]["dependencies"])
+
+
 def _replace_block(text: str, name: str, body: str) -> str:
     start, end = f"<!-- generated:{name} -->", f"<!-- /generated:{name} -->"
     if start not in text or end not in text:
@@ -168,7 +184,7 @@ def render_policies_md(current: str, registry: RuleRegistry, stack_configs: Mapp
 def outputs(repo: Path | None) -> dict[Path, str]:
     """Every generated file and its expected content."""
     registry = build_registry()
-    files = {PACK_DIR / "README.md": render_readme(registry, pack_version())}
+    files = {PACK_DIR / "README.md": render_readme(registry, pack_version(), pack_dependencies())}
     if repo is not None and (repo / "docs" / "policies.md").exists():
         configs = {s: json.loads((repo / "stacks" / f"policy-config.{s}.json").read_text()) for s in STACKS}
         doc = repo / "docs" / "policies.md"
@@ -180,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
     args = parser.parse_args(argv)
+    if not (PACK_DIR / "PulumiPolicy.yaml").exists():
+        sys.stderr.write(f"{PACK_DIR} is not the pack's source directory (no PulumiPolicy.yaml): use a checkout\n")
+        return 2
     repo = PACK_DIR.parents[1] if (PACK_DIR.parents[1] / "docs" / "policies.md").exists() else None
     stale = []
     for path, content in outputs(repo).items():

@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
+import yaml
 from pulumi.runtime.proto import analyzer_pb2, engine_pb2, engine_pb2_grpc
 
 from scripts.offline import analyzer
@@ -183,7 +184,8 @@ def test_run_pack_end_to_end_returns_structured_violations_counts_and_timings(tm
     result = run_pack(PACK, [_Recorded(key), topic], config_file=config, stack="dev")
     assert isinstance(result, PackResult)
     assert result.pack == "hybrid-burst-guardrails"
-    assert result.version == "0.1.0"  # from PulumiPolicy.yaml, as the CLI reports it
+    declared = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())["version"]
+    assert result.version == declared  # from PulumiPolicy.yaml, as the CLI reports it
     assert result.handshake == "unimplemented"
     assert result.resources == result.analyze_calls == 2
     violations = mandatory_violations(result)
