@@ -89,7 +89,7 @@ def test_every_custom_resource_has_an_explicit_regional_provider_and_a_component
 
 @pytest.mark.parametrize(
     "path",
-    sorted((ROOT / "components").rglob("*.py")) + STACK_FILES,
+    sorted((ROOT / "components").rglob("*.py")) + STACK_FILES + sorted((ROOT / "scripts").rglob("*.py")),
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_modules_stay_small(path: Path) -> None:
