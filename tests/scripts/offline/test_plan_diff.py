@@ -224,14 +224,29 @@ def test_diff_against_a_record_file_prints_and_reports_it(tmp_path: Path, capsys
 
 
 @pytest.mark.slow
-def test_a_git_revision_is_recorded_in_a_temporary_tree_and_cleaned_up(tmp_path: Path) -> None:
+def test_a_git_revision_is_recorded_in_a_temporary_tree_and_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tempfile
 
-    before = set(Path(tempfile.gettempdir()).glob("hb-plan-base-*"))
+    # A temporary directory of this test's own: other plan diffs running on the machine create their trees in /tmp.
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
     bases = plan_diff.load_base("HEAD", ["dev", "no-such-stack"])
     assert bases["no-such-stack"] is None, "a stack without a stack file at the base: everything is added"
     dev = bases["dev"]
     assert dev
     assert all(r["urn"].startswith("urn:pulumi:dev::hybrid-burst::") for r in dev)
     assert any(r["type"] == CLUSTER for r in dev)
-    assert set(Path(tempfile.gettempdir()).glob("hb-plan-base-*")) == before, "the temporary tree is removed"
+    assert made, "the base is recorded in a temporary tree"
+    assert all(Path(m).parent == own_tmp for m in made)
+    assert not [m for m in made if Path(m).exists()], "the temporary tree is removed"
