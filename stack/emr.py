@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 
 from components.config import StackConfig
+from components.config.lake import EMR_INSTANCE
 from components.emr import configurations as emr_conf
 from components.emr.artifacts import Artifact, BootstrapScript, bootstrap_artifact
 from components.emr.block_public_access import EmrRegionGuardrails, EmrRegionGuardrailsArgs
@@ -30,7 +31,7 @@ from components.lake.principals import emr_runtime_assume_statements
 from components.observability.cluster_telemetry import ClusterTelemetry, ClusterTelemetryArgs
 from components.security import grants
 
-from .lake import LakeStorage
+from .lake import LakeStorage, principal_statements
 from .network import Network
 from .sites import Site, Sites
 
@@ -137,12 +138,15 @@ def _alluxio_args(cfg: StackConfig, catalog_uri: pulumi.Input[str]) -> list[pulu
 
 
 def _burst_statements(
-    cfg: StackConfig, site: Site, storage: LakeStorage, lake: LakeGovernance
+    cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str], storage: LakeStorage, lake: LakeGovernance
 ) -> list[grants.Statement | list[grants.Statement]]:
     """The burst nodes: write their logs and query results, read the raw zone (public benchmark data), the Trino
-    exchange, the Alluxio tarball, and (with Lake Formation on) assume the lake's runtime role. No direct read of
+    exchange, the Alluxio tarball, the Glue catalog calls of the lake principal ``emr-instance`` (Trino's ``hive``
+    and ``iceberg`` catalogs), and (with Lake Formation on) assume the lake's runtime role. No direct read of
     the curated zone: Trino reads files with these credentials and Lake Formation's column filters do not apply to
-    it (EMR's integration covers Spark only), so curated data is read only through the runtime role."""
+    it (EMR's integration covers Spark only), so curated data is read only through the runtime role. With Lake
+    Formation off, Spark steps run as this role: it then runs the pipeline (the job file, ``raw/<database>/``)."""
+    site = sites.compute
     settings = cfg.emr.settings
     statements: list[grants.Statement | list[grants.Statement]] = [
         storage.bucket(site, "logs").grant_write(f"emr/{site.cluster}/"),
@@ -156,8 +160,12 @@ def _burst_statements(
     if settings.alluxio.tarball_uri.startswith("s3://"):
         tarball = grants.parse_s3_uri(settings.alluxio.tarball_uri)
         statements.append([grants.s3_object_read(*tarball, sid="alluxio tarball")])
+    if EMR_INSTANCE in cfg.lake.principals:
+        statements.append(principal_statements(cfg, sites, account_id, storage, EMR_INSTANCE))
     if settings.lake_formation:
         statements.append(emr_runtime_assume_statements(lake.emr_runtime_role_arn))
+    else:
+        statements.append(storage.pipeline.writer_statements())
     return statements
 
 
@@ -249,7 +257,7 @@ def build_clusters(
                 )
             ),
             instance_statements=[
-                *_burst_statements(cfg, compute, storage, lake),
+                *_burst_statements(cfg, sites, account_id, storage, lake),
                 *telemetry[compute.cluster].instance_statements,
             ],
             bootstrap_scripts=[
@@ -270,4 +278,7 @@ def build_clusters(
         ),
         opts=pulumi.ResourceOptions(provider=compute.provider),
     )
+    if EMR_INSTANCE in cfg.lake.principals:
+        # The instance role exists only now (it may assume the lake's runtime role, so the lake came first).
+        lake.bind_principal(EMR_INSTANCE, burst_cluster.instance_role_arn)
     return Clusters(onprem=onprem_cluster, burst=burst_cluster, endpoints=endpoints, telemetry=telemetry)

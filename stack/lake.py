@@ -149,6 +149,8 @@ def build_governance(
             tag_grants=cfg.lake.tag_grants,
             location_grants=cfg.lake.location_grants,
             emr_instance_role_path=emr_instance_role_path,
+            # The runtime role runs the pipeline's EMR steps (fill_lake): the job file, raw/<database>/ writes.
+            emr_runtime_statements=[storage.pipeline.writer_statements()],
         ),
         opts=pulumi.ResourceOptions(provider=compute.provider),
     )

@@ -25,6 +25,10 @@ EMR_RUNTIME = "emr-runtime"
 EMR_ON_EKS_JOB = "emr-on-eks-job"
 """Symbol of the EMR on EKS job execution role: a ``lateBound`` principal the EKS side creates and the lake
 grants to."""
+EMR_INSTANCE = "emr-instance"
+"""Symbol of the burst cluster's EC2 instance role: a ``lateBound`` principal the EMR side creates after the lake
+and binds to it (``LakeGovernance.bind_principal``). Trino on EMR always runs as this role (EMR's Lake Formation
+integration covers Spark only), and so do Spark steps of a cluster without Lake Formation."""
 DEPLOYER = "deployer"
 """Symbol in ``admins`` for the IAM role/user running ``pulumi up`` (resolved with ``aws.iam.getSessionContext``).
 Lake Formation only lets its administrators grant permissions, so the deployer must stay an admin for the
@@ -265,10 +269,23 @@ class TagGrantConfig(StrictModel):
 
 
 class LocationGrantConfig(StrictModel):
-    """``DATA_LOCATION_ACCESS`` on a registered zone: lets the principal create tables whose data lives there."""
+    """``DATA_LOCATION_ACCESS`` on a registered zone, or on a prefix under it: lets the principal create tables
+    whose data lives there."""
 
     principal: str
     zone: Zone
+    prefix: str | None = None
+    """Only this prefix of the zone's bucket (``tpcds/``: a database's location). Lake Formation takes a bucket or a
+    prefix under a registered bucket, not an object
+    (https://docs.aws.amazon.com/lake-formation/latest/dg/access-control-underlying-data.html). Default: the whole
+    zone."""
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^[a-z0-9][a-z0-9_\-]*(/[a-z0-9][a-z0-9_\-]*)*/$", value):
+            raise ValueError("a prefix under the zone's bucket, relative and ending in '/': e.g. tpcds/")
+        return value
 
 
 class LakeConfig(StrictModel):
@@ -394,8 +411,14 @@ class LakeConfig(StrictModel):
                         f"@tagGrants.{i}.expression.{key}: {bad or 'empty'} not in the tag's values "
                         f"{self.lf_tags[key]}"
                     )
+        seen: set[tuple[str, str, str | None]] = set()
         for i, lgrant in enumerate(self.location_grants):
             check_principal(f"locationGrants.{i}", lgrant.principal)
+            location = (lgrant.principal, lgrant.zone, lgrant.prefix)
+            if location in seen:
+                raise ValueError(f"@locationGrants.{i}: repeats an earlier grant to {lgrant.principal} on the same "
+                                 "location; remove it")
+            seen.add(location)
         return self
 
     def database(self, name: str) -> DatabaseConfig:

@@ -31,6 +31,9 @@ from components.lake.principals import EMR_SESSION_TAG
 from components.lake.storage_zones import ZoneBucket
 from components.security import grants
 
+_Statements = grants.Statement | list[grants.Statement]
+"""(A field named ``grants`` shadows the module inside the args class.)"""
+
 
 @dataclass(frozen=True, kw_only=True)
 class LakeGovernanceArgs:
@@ -71,6 +74,10 @@ class LakeGovernanceArgs:
     emr_runtime_role_arn: pulumi.Input[str] | None = None
     """Bring your own EMR runtime role. Default: one is created, trusted by the EMR instance roles under
     ``emr_instance_role_path``."""
+    emr_runtime_statements: Sequence[_Statements] = ()
+    """What the created runtime role needs besides its catalog statements: the jobs it runs and the S3 prefixes
+    they write (``LakePipeline.writer_statements``), as its own inline policy. Default: none. Refused with
+    ``emr_runtime_role_arn`` (a brought role carries its own policies)."""
     emr_integration: bool = True
     """Let EMR filter Lake Formation data (external data filtering for this account, session tag
     ``Amazon EMR``). Default: on, so that an EMR security configuration with Lake Formation on finds the account
@@ -197,6 +204,9 @@ class LakeGovernance(pulumi.ComponentResource):
                 f"ARN from the program: {late}"
             )
         self.principal_arns = {}
+        if args.emr_runtime_role_arn is not None and args.emr_runtime_statements:
+            raise ValueError("LakeGovernanceArgs.emr_runtime_statements: only for a created runtime role; attach them "
+                             "to the brought role (emr_runtime_role_arn) yourself")
         if args.emr_runtime_role_arn is not None:
             self.emr_runtime_role_arn = pulumi.Output.from_input(args.emr_runtime_role_arn)
             self.emr_runtime_role_name = None
@@ -215,6 +225,13 @@ class LakeGovernance(pulumi.ComponentResource):
                 policy=grants.policy_document(self.principal_statements(EMR_RUNTIME)),
                 opts=child,
             )
+            if args.emr_runtime_statements:
+                aws.iam.RolePolicy(
+                    f"{name}-emr-runtime-jobs",
+                    role=runtime.id,
+                    policy=grants.policy_document(args.emr_runtime_statements),
+                    opts=child,
+                )
             self.emr_runtime_role_arn = runtime.arn
             self.emr_runtime_role_name = runtime.name
         self.principal_arns[EMR_RUNTIME] = self.emr_runtime_role_arn
@@ -239,6 +256,18 @@ class LakeGovernance(pulumi.ComponentResource):
                 )
                 self.principal_arns[sym] = role.arn
 
+
+    def bind_principal(self, symbol: str, arn: pulumi.Input[str]) -> None:
+        """Make the configured grants of a ``lateBound`` principal whose role is created after the lake (the burst
+        cluster's instance role, ``emr-instance``: the cluster needs the lake's runtime role first)."""
+        principal = self._args.principals.get(symbol)
+        if principal is None or not principal.late_bound:
+            late = sorted(s for s, p in self._args.principals.items() if p.late_bound)
+            raise ValueError(f"bind_principal: {symbol!r} is not a lateBound principal ({late})")
+        if symbol in self.principal_arns:
+            raise ValueError(f"bind_principal: {symbol!r} already has an ARN (principal_arns or an earlier bind)")
+        self.principal_arns[symbol] = pulumi.Output.from_input(arn)
+        self._configured_grants(symbol, arn)
 
     def principal_statements(self, symbol: str) -> list[grants.Statement]:
         """IAM statements ``symbol`` needs besides its Lake Formation grants (``principals.principal_statements``
@@ -378,13 +407,18 @@ class LakeGovernance(pulumi.ComponentResource):
                 continue
             if lg.zone not in self._registrations:
                 raise ValueError(f"location grant: zone {lg.zone!r} is not registered ({sorted(self._registrations)})")
+            bucket_arn = self._args.registered_buckets[lg.zone].bucket_arn
+            rname = f"{name}-{symbol}-location-{lg.zone}"
+            location: pulumi.Input[str] = bucket_arn
+            if lg.prefix is not None:
+                # A prefix under the registered bucket (Lake Formation takes "arn:aws:s3:::bucket/prefix").
+                rname += "-" + lg.prefix.rstrip("/").replace("/", "-")
+                location = pulumi.Output.concat(bucket_arn, "/", lg.prefix.rstrip("/"))
             aws.lakeformation.Permissions(
-                f"{name}-{symbol}-location-{lg.zone}",
+                rname,
                 principal=arn,
                 permissions=["DATA_LOCATION_ACCESS"],
-                data_location=aws.lakeformation.PermissionsDataLocationArgs(
-                    arn=self._args.registered_buckets[lg.zone].bucket_arn
-                ),
+                data_location=aws.lakeformation.PermissionsDataLocationArgs(arn=location),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self._settings, self._registrations[lg.zone]]),
             )
 

@@ -73,6 +73,12 @@ def spark_step(entry_point: str, arguments: Sequence[str]) -> dict[str, Any]:
     return emr_steps.command_step(STEP_NAME, ["spark-submit", "--deploy-mode", "cluster", entry_point, *arguments])
 
 
+def execution_role_arn(outputs: Mapping[str, Any]) -> str | None:
+    """The step's runtime role: the lake's ``emr-runtime`` role when the burst cluster is governed (output
+    ``burst_lake_formation``), else none - the step then runs as the cluster's instance role."""
+    return str(outputs["emr_runtime_role_arn"]) if outputs.get("burst_lake_formation") else None
+
+
 def submit(emr: Any, cluster_id: str, step: dict[str, Any], *, execution_role_arn: str | None) -> list[str]:
     """``AddJobFlowSteps``; the runtime role is a parameter of the call (it applies to every step it adds)."""
     params: dict[str, Any] = {"JobFlowId": cluster_id, "Steps": [step]}
@@ -128,17 +134,15 @@ def _main(args: argparse.Namespace, clock: Clock) -> int:
     emr, glue = clients("emr", region), clients("glue", region)
     progress = Progress(quiet=args.quiet)
     run_ = run_id()
-    governed = bool(outputs.get("burst_lake_formation"))
+    role_arn = execution_role_arn(outputs.data)
 
     cluster = emr_steps.cluster(emr, outputs, "burst_cluster_id", region)
     step = spark_step(
         str(outputs["lake_pipeline_entry_point"]),
         job_arguments(source_root=source_root, catalog=catalog, database=args.database, tables=args.tables),
     )
-    step_ids = submit(
-        emr, cluster.id, step, execution_role_arn=str(outputs["emr_runtime_role_arn"]) if governed else None
-    )
-    role_note = " as the Lake Formation runtime role" if governed else ""
+    step_ids = submit(emr, cluster.id, step, execution_role_arn=role_arn)
+    role_note = " as the Lake Formation runtime role" if role_arn else ""
     progress.note(f"submitted {STEP_NAME} to {cluster.id} ({region}){role_note}")
     results = emr_steps.wait(
         emr, cluster, step_ids, what=f"fill-lake step on {cluster.id}", timeout=args.timeout,
@@ -159,7 +163,7 @@ def _main(args: argparse.Namespace, clock: Clock) -> int:
     print(table(["table", "in glue"], [(t, found.get(t) or "missing") for t in args.tables]))
     result = {
         "runbook": "fill_lake", "run": run_, "cluster_id": cluster.id, "region": region, "database": args.database,
-        "catalog": catalog, "source_root": source_root, "runtime_role": governed,
+        "catalog": catalog, "source_root": source_root, "runtime_role": role_arn is not None,
         "steps": [r.as_dict() for r in results], "tables": {t: found.get(t) for t in args.tables},
         "ok": not problems, "problems": problems,
     }

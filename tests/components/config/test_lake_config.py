@@ -97,3 +97,19 @@ def test_principal_needs_exactly_one_source() -> None:
 def test_emr_runtime_is_built_in() -> None:
     err = _lake({"principals": {"analysts": {"create": True}, "emr-runtime": {"create": True}}})
     assert err.keys == ["hybrid-burst:lake.principals.emr-runtime"]
+
+
+@pytest.mark.parametrize("prefix", ["/tpcds/", "tpcds", "tpcds//x/", "../tpcds/", "TPCDS/"])
+def test_location_grant_prefix_is_a_relative_prefix(prefix: str) -> None:
+    err = _lake({"locationGrants": [{"principal": "emr-runtime", "zone": "raw", "prefix": prefix}]})
+    assert "locationGrants.0.prefix" in str(err)
+    assert "e.g. tpcds/" in str(err)
+
+
+def test_location_grant_prefix_accepted_and_repeats_rejected() -> None:
+    grant = {"principal": "emr-runtime", "zone": "raw", "prefix": "tpcds/store_sales/"}
+    lake = LakeConfig.model_validate({**PRESETS["dev"], "locationGrants": [grant]})
+    assert lake.location_grants[0].prefix == "tpcds/store_sales/"
+    err = _lake({"locationGrants": [grant, dict(grant)]})
+    assert "locationGrants.1" in str(err)
+    assert "repeats" in str(err)

@@ -29,7 +29,7 @@ def test_dev_matrix_hides_pii_from_analysts_and_emr_on_eks() -> None:
 def test_tag_grants_cover_future_tables_of_matching_databases_only() -> None:
     rows = [r for r in grant_matrix(_cfg()) if r.via.startswith("LF-tags")]
     assert {(r.principal, r.database, r.table) for r in rows} == {
-        (p, "tpcds", ALL_TABLES) for p in ("analysts", "emr-runtime", "emr-on-eks-job")
+        (p, "tpcds", ALL_TABLES) for p in ("analysts", "emr-runtime", "emr-on-eks-job", "emr-instance")
     }
 
 

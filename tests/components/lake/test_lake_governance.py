@@ -9,10 +9,11 @@ from collections.abc import Callable
 import pulumi
 import pytest
 
-from components.config.lake import EMR_ON_EKS_JOB, LakeConfig
+from components.config.lake import EMR_INSTANCE, EMR_ON_EKS_JOB, LakeConfig
 from components.config.lake_presets import PRESETS
 from components.lake.lake_governance import LakeGovernance, LakeGovernanceArgs
 from components.lake.storage_zones import StorageZones, StorageZonesArgs
+from components.security import grants
 from scripts.offline.recorder import Plan, record
 from tests.conftest import in_region
 
@@ -55,7 +56,7 @@ def test_program_created_principal_gets_its_configured_grants_at_construction(
 ) -> None:
     plan = run_program(_lake)
     perms = _perms(plan, EKS_ROLE)
-    expected = sum(g.principal == EMR_ON_EKS_JOB for g in [*LAKE.grants, *LAKE.tag_grants])
+    expected = sum(g.principal == EMR_ON_EKS_JOB for g in [*LAKE.grants, *LAKE.tag_grants, *LAKE.location_grants])
     assert expected
     assert len(perms) == expected
     cols = next(p.inputs for p in perms if "tableWithColumns" in p.inputs)
@@ -114,3 +115,50 @@ def test_empty_admins_refused() -> None:
     pulumi.runtime.settings.ROOT.set(None)
     with pytest.raises(ValueError, match="admins is empty"):
         record(lambda: _lake(admins=[]), stack="test", config={})
+
+
+INSTANCE_ROLE = "arn:aws:iam::123456789012:role/hybrid-burst/test/emr-instance/burst"
+
+
+def test_bind_principal_makes_the_configured_grants_of_a_role_created_after_the_lake(
+    run_program: Callable[..., Plan],
+) -> None:
+    def program() -> None:
+        lake = _lake()
+        assert EMR_INSTANCE not in lake.principal_arns
+        lake.bind_principal(EMR_INSTANCE, INSTANCE_ROLE)
+        with pytest.raises(ValueError, match="already has an ARN"):
+            lake.bind_principal(EMR_INSTANCE, INSTANCE_ROLE)
+        with pytest.raises(ValueError, match="'analysts' is not a lateBound principal"):
+            lake.bind_principal("analysts", INSTANCE_ROLE)
+
+    plan = run_program(program)
+    perms = _perms(plan, INSTANCE_ROLE)
+    expected = sum(g.principal == EMR_INSTANCE for g in [*LAKE.grants, *LAKE.tag_grants, *LAKE.location_grants])
+    assert expected
+    assert len(perms) == expected
+    # dev's preset: the instance role creates the pipeline's tables under raw/tpcds/ only
+    (location,) = [p.inputs["dataLocation"]["arn"] for p in perms if "dataLocation" in p.inputs]
+    raw = plan.one("aws:s3/bucket:Bucket", "c-raw").outputs["arn"]
+    assert location == f"{raw}/tpcds"
+
+
+def test_runtime_statements_are_the_runtime_roles_own_policy(run_program: Callable[..., Plan]) -> None:
+    stmt = grants.statement("job", ["s3:GetObject"], ["arn:aws:s3:::artifacts/jobs/x.py"])
+    plan = run_program(lambda: _lake(emr_runtime_statements=[stmt]))
+    policy = plan.one("aws:iam/rolePolicy:RolePolicy", "lake-emr-runtime-jobs")
+    runtime = plan.one("aws:iam/role:Role", "lake-emr-runtime")
+    assert policy.inputs["role"] == runtime.outputs["name"]
+    doc = json.loads(policy.inputs["policy"])
+    assert doc["Statement"] == [{"Sid": "Job", "Effect": "Allow", "Action": ["s3:GetObject"],
+                                 "Resource": "arn:aws:s3:::artifacts/jobs/x.py"}]
+    assert not [p for p in run_program(_lake).of_type("aws:iam/rolePolicy:RolePolicy")
+                if p.name == "lake-emr-runtime-jobs"], "no statements, no policy"
+
+
+def test_runtime_statements_refused_with_a_brought_runtime_role() -> None:
+    pulumi.runtime.settings.ROOT.set(None)
+    stmt = grants.statement("job", ["s3:GetObject"], ["arn:aws:s3:::artifacts/jobs/x.py"])
+    with pytest.raises(ValueError, match="only for a created runtime role"):
+        record(lambda: _lake(emr_runtime_role_arn="arn:aws:iam::123456789012:role/x", emr_runtime_statements=[stmt]),
+               stack="test", config={})

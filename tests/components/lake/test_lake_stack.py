@@ -186,10 +186,16 @@ def test_grants_are_scoped_as_configured(dev: Plan) -> None:
     assert twc["excludedColumnNames"] == ["full_name", "email"]
     assert twc["wildcard"] is True
     assert analyst_tables[0].inputs["permissions"] == ["SELECT"]
+    instance = next(r.outputs["arn"] for r in dev.of_type("aws:iam/role:Role") if r.name == "burst-roles-instance")
     tag_grants = [p for p in perms if "lfTagPolicy" in p.inputs]
-    assert {p.inputs["principal"] for p in tag_grants} == {analysts, runtime}
+    assert {p.inputs["principal"] for p in tag_grants} == {analysts, runtime, instance}
     locations = [p for p in perms if "dataLocation" in p.inputs]
-    assert {p.inputs["principal"] for p in locations} == {runtime}
+    # dev's burst cluster runs Spark steps as its instance role (Lake Formation integration off): it creates the
+    # pipeline's tables under raw/tpcds/ only.
+    assert {p.inputs["principal"] for p in locations} == {runtime, instance}
+    (instance_location,) = [p for p in locations if p.inputs["principal"] == instance]
+    raw = next(r.outputs["arn"] for r in dev.of_type("aws:s3/bucket:Bucket") if r.name == "compute-zones-raw")
+    assert instance_location.inputs["dataLocation"]["arn"] == f"{raw}/tpcds"
     assert all(p.inputs["permissions"] == ["DATA_LOCATION_ACCESS"] for p in locations)
     # No grant to IAM_ALLOWED_PRINCIPALS or to a wildcard principal.
     assert all(str(p.inputs["principal"]).startswith("arn:aws:iam::") for p in perms)

@@ -39,13 +39,16 @@ def test_granted_databases_follow_named_and_tag_grants() -> None:
 
     # emr-runtime: CREATE_TABLE on tpcds, INSERT/DELETE on demo.customers, tag grant on benchmark tables.
     assert dbs(EMR_RUNTIME) == (["demo", "tpcds"], ["demo", "tpcds"])
-    # The job role only reads: named SELECT on demo.customers and the benchmark tag grant.
-    assert dbs(EMR_ON_EKS_JOB) == (["demo", "tpcds"], [])
+    # The job role reads demo.customers (named SELECT) and the benchmark tables (tag grant), and creates the
+    # pipeline's tables in tpcds (CREATE_TABLE).
+    assert dbs(EMR_ON_EKS_JOB) == (["demo", "tpcds"], ["tpcds"])
+    # The analysts only read.
+    assert dbs("analysts") == (["demo", "tpcds"], [])
     assert dbs("nobody") == ([], [])
 
 
 def test_read_only_principal_gets_decrypt_only_and_no_glue_writes(run_program: Callable[..., Plan]) -> None:
-    doc = _render(run_program, EMR_ON_EKS_JOB)
+    doc = _render(run_program, "analysts")
     actions = {a for s in doc["Statement"] for a in s["Action"]}
     assert "lakeformation:GetDataAccess" in actions
     assert not any(a.startswith("glue:Create") or a == "kms:Encrypt" for a in actions)
