@@ -31,8 +31,7 @@ from components.lake.principals import EMR_SESSION_TAG
 from components.lake.storage_zones import ZoneBucket
 from components.security import grants
 
-_Statements = grants.Statement | list[grants.Statement]
-"""(A field named ``grants`` shadows the module inside the args class.)"""
+_Statements = grants.Statement | list[grants.Statement]  # (the field ``grants`` shadows the module in the args)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,9 +74,8 @@ class LakeGovernanceArgs:
     """Bring your own EMR runtime role. Default: one is created, trusted by the EMR instance roles under
     ``emr_instance_role_path``."""
     emr_runtime_statements: Sequence[_Statements] = ()
-    """What the created runtime role needs besides its catalog statements: the jobs it runs and the S3 prefixes
-    they write (``LakePipeline.writer_statements``), as its own inline policy. Default: none. Refused with
-    ``emr_runtime_role_arn`` (a brought role carries its own policies)."""
+    """The created runtime role's own inline policy: the jobs it runs, the prefixes they write
+    (``LakePipeline.writer_statements``). Default: none. Refused with ``emr_runtime_role_arn``."""
     emr_integration: bool = True
     """Let EMR filter Lake Formation data (external data filtering for this account, session tag
     ``Amazon EMR``). Default: on, so that an EMR security configuration with Lake Formation on finds the account
@@ -205,8 +203,7 @@ class LakeGovernance(pulumi.ComponentResource):
             )
         self.principal_arns = {}
         if args.emr_runtime_role_arn is not None and args.emr_runtime_statements:
-            raise ValueError("LakeGovernanceArgs.emr_runtime_statements: only for a created runtime role; attach them "
-                             "to the brought role (emr_runtime_role_arn) yourself")
+            raise ValueError("LakeGovernanceArgs.emr_runtime_statements: only for a created runtime role")
         if args.emr_runtime_role_arn is not None:
             self.emr_runtime_role_arn = pulumi.Output.from_input(args.emr_runtime_role_arn)
             self.emr_runtime_role_name = None
@@ -226,12 +223,8 @@ class LakeGovernance(pulumi.ComponentResource):
                 opts=child,
             )
             if args.emr_runtime_statements:
-                aws.iam.RolePolicy(
-                    f"{name}-emr-runtime-jobs",
-                    role=runtime.id,
-                    policy=grants.policy_document(args.emr_runtime_statements),
-                    opts=child,
-                )
+                jobs = grants.policy_document(args.emr_runtime_statements)
+                aws.iam.RolePolicy(f"{name}-emr-runtime-jobs", role=runtime.id, policy=jobs, opts=child)
             self.emr_runtime_role_arn = runtime.arn
             self.emr_runtime_role_name = runtime.name
         self.principal_arns[EMR_RUNTIME] = self.emr_runtime_role_arn
@@ -256,16 +249,12 @@ class LakeGovernance(pulumi.ComponentResource):
                 )
                 self.principal_arns[sym] = role.arn
 
-
     def bind_principal(self, symbol: str, arn: pulumi.Input[str]) -> None:
         """Make the configured grants of a ``lateBound`` principal whose role is created after the lake (the burst
         cluster's instance role, ``emr-instance``: the cluster needs the lake's runtime role first)."""
         principal = self._args.principals.get(symbol)
-        if principal is None or not principal.late_bound:
-            late = sorted(s for s, p in self._args.principals.items() if p.late_bound)
-            raise ValueError(f"bind_principal: {symbol!r} is not a lateBound principal ({late})")
-        if symbol in self.principal_arns:
-            raise ValueError(f"bind_principal: {symbol!r} already has an ARN (principal_arns or an earlier bind)")
+        if principal is None or not principal.late_bound or symbol in self.principal_arns:
+            raise ValueError(f"bind_principal: {symbol!r} is not a lateBound principal without an ARN yet")
         self.principal_arns[symbol] = pulumi.Output.from_input(arn)
         self._configured_grants(symbol, arn)
 
@@ -407,18 +396,14 @@ class LakeGovernance(pulumi.ComponentResource):
                 continue
             if lg.zone not in self._registrations:
                 raise ValueError(f"location grant: zone {lg.zone!r} is not registered ({sorted(self._registrations)})")
-            bucket_arn = self._args.registered_buckets[lg.zone].bucket_arn
-            rname = f"{name}-{symbol}-location-{lg.zone}"
-            location: pulumi.Input[str] = bucket_arn
-            if lg.prefix is not None:
-                # A prefix under the registered bucket (Lake Formation takes "arn:aws:s3:::bucket/prefix").
-                rname += "-" + lg.prefix.rstrip("/").replace("/", "-")
-                location = pulumi.Output.concat(bucket_arn, "/", lg.prefix.rstrip("/"))
-            aws.lakeformation.Permissions(
-                rname,
+            bucket, path = self._args.registered_buckets[lg.zone].bucket_arn, (lg.prefix or "").rstrip("/")
+            aws.lakeformation.Permissions(  # a prefix under the registered bucket: "arn:aws:s3:::bucket/prefix"
+                f"{name}-{symbol}-location-{lg.zone}" + (f"-{path.replace('/', '-')}" if path else ""),
                 principal=arn,
                 permissions=["DATA_LOCATION_ACCESS"],
-                data_location=aws.lakeformation.PermissionsDataLocationArgs(arn=location),
+                data_location=aws.lakeformation.PermissionsDataLocationArgs(
+                    arn=pulumi.Output.concat(bucket, "/", path) if path else bucket
+                ),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self._settings, self._registrations[lg.zone]]),
             )
 

@@ -127,7 +127,7 @@ def test_bind_principal_makes_the_configured_grants_of_a_role_created_after_the_
         lake = _lake()
         assert EMR_INSTANCE not in lake.principal_arns
         lake.bind_principal(EMR_INSTANCE, INSTANCE_ROLE)
-        with pytest.raises(ValueError, match="already has an ARN"):
+        with pytest.raises(ValueError, match="not a lateBound principal without an ARN yet"):
             lake.bind_principal(EMR_INSTANCE, INSTANCE_ROLE)
         with pytest.raises(ValueError, match="'analysts' is not a lateBound principal"):
             lake.bind_principal("analysts", INSTANCE_ROLE)
