@@ -9,16 +9,27 @@ Configure, one Analyze per resource, one AnalyzeStack) and prints resources/s, m
 resource grows with size. ``--own-stacks`` also records our program for every stack with the offline recorder and
 times the pack on it.
 
-Run: ``python bench/bench_policy.py [-n 3] [--sizes 500 1000 2000 5000] [--own-stacks]``.
+``--per-rule`` records our program's stacks (or ``--stacks``) and reports the time per rule over them: in this
+process, through the pack's own servicer (``hybrid_burst_guardrails/core/servicer.py``; ``--servicer stock`` uses
+pulumi-policy's unmodified one instead, for a before/after), CPU seconds, best of ``-n``. A rule's time is its
+marginal cost: the run with only that rule enabled (at the stack's level) minus the run with every rule disabled,
+so it includes what the SDK spends on that rule's behalf (converting each request again for every policy), not
+only the rule's own code, which the ``in rule`` column shows separately.
+
+Run: ``python bench/bench_policy.py [-n 3] [--sizes 500 1000 2000 5000] [--own-stacks] [--per-rule]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
-from collections import Counter
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.offline.analyzer import PackResult, PackSession  # noqa: E402
+from scripts.offline.analyzer.inprocess import InProcessPack  # noqa: E402
 
 PACK = ROOT / "policies" / "hybrid-burst-guardrails"
 CONFIG = ROOT / "stacks" / "policy-config.prod.json"
@@ -440,21 +452,24 @@ def bench_generated(session: PackSession, sizes: list[int], runs: int) -> None:
     )
 
 
-def bench_own_stacks(session: PackSession, runs: int) -> None:
-    try:
-        from scripts.offline import recorder
-    except ImportError:
-        print("--own-stacks: scripts/offline/recorder.py is not available; skipped")
-        return
-    print(f"\n{'stack':<10}{'resources':>10}{'eval s':>8}{'res/s':>8}{'ms/res':>8}{'mandatory':>11}{'advisory':>10}")
-    for stack in recorder.available_stacks():
+def record_stacks(stacks: Sequence[str]) -> dict[str, list[Any]]:
+    """Our program's stacks, recorded once with the offline recorder (a stack that cannot be recorded is reported)."""
+    from scripts.offline import recorder
+
+    out: dict[str, list[Any]] = {}
+    for stack in stacks:
         try:
-            plan = recorder.record(stack=stack)
+            out[stack] = list(recorder.record(stack=stack).resources)
         except Exception as exc:  # noqa: BLE001 - a stack the program cannot record yet is reported, not fatal
             print(f"{stack:<10} could not be recorded: {type(exc).__name__}: {str(exc).splitlines()[-1][:90]}")
-            continue
+    return out
+
+
+def bench_own_stacks(session: PackSession, plans: Mapping[str, list[Any]], runs: int) -> None:
+    print(f"\n{'stack':<10}{'resources':>10}{'eval s':>8}{'res/s':>8}{'ms/res':>8}{'mandatory':>11}{'advisory':>10}")
+    for stack, resources in plans.items():
         config = ROOT / "stacks" / f"policy-config.{stack}.json"
-        results = [session.evaluate(plan.resources, config_file=config) for _ in range(runs)]
+        results = [session.evaluate(resources, config_file=config) for _ in range(runs)]
         best = min(results, key=lambda r: r.timings.evaluate_s)
         n, t = best.resources, best.timings.evaluate_s
         print(
@@ -463,25 +478,211 @@ def bench_own_stacks(session: PackSession, runs: int) -> None:
         )
 
 
-def main() -> int:
+# --- time per rule ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleTime:
+    rule_id: str
+    family: str
+    kind: str
+    cpu_s: float = 0.0
+    """Marginal CPU over every stack: only this rule enabled, minus every rule disabled."""
+    own_s: float = 0.0
+    """CPU inside the rule's ``validate`` (its own code: type filter, conversion to plain values, the check)."""
+
+
+def _import_pack() -> Any:
+    if str(PACK) not in sys.path:
+        sys.path.insert(0, str(PACK))
+    from hybrid_burst_guardrails import pack
+
+    return pack
+
+
+def timed_policies(registry: Any, clock: defaultdict[str, float]) -> list[Any]:
+    """The registry's policies with each rule's ``validate`` timed into ``clock[rule id]`` (CPU seconds)."""
+    from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+
+    def timed(rule_id: str, validate: Callable[..., Any]) -> Callable[..., Any]:
+        def run(args: Any, report: Any) -> Any:
+            began = time.thread_time()
+            try:
+                return validate(args, report)
+            finally:
+                clock[rule_id] += time.thread_time() - began
+
+        return run
+
+    policies = []
+    for rule in registry:
+        cls = StackValidationPolicy if _kind(rule) == "stack" else ResourceValidationPolicy
+        policies.append(cls(validate=timed(rule.id, rule.validate), **rule._policy_kwargs()))
+    return policies
+
+
+def _kind(rule: Any) -> str:
+    from hybrid_burst_guardrails.core.rule import StackRule
+
+    return "stack" if isinstance(rule, StackRule) else "resource"
+
+
+def only(rule_id: str | None, document: Mapping[str, Any], ids: Sequence[str]) -> dict[str, Any]:
+    """``document`` (a stack's policy config) with every rule but ``rule_id`` disabled (all of them for None)."""
+    if rule_id is None:
+        return {"all": "disabled"}
+    return {**document, **{other: "disabled" for other in ids if other != rule_id}}
+
+
+def time_rules(
+    plans: Mapping[str, list[Any]],
+    configs: Mapping[str, Mapping[str, Any]],
+    runs: int,
+    *,
+    stock: bool = False,
+    isolate_gc: bool = True,
+) -> tuple[list[RuleTime], dict[str, float]]:
+    """Per-rule marginal CPU over ``plans`` (stack -> records, each checked with ``configs[stack]``).
+
+    The requests are marshalled once per stack; a sample is the servicer's own work on them (one ``Analyze`` per
+    resource, one ``AnalyzeStack``) in this thread's CPU time, after the pack is configured as the CLI configures
+    it (``InProcessPack.evaluate`` with no resource). Returns the rules (most expensive first) and totals:
+    ``baseline`` (every rule disabled), ``pack`` (every rule as the stacks configure it, minus the baseline),
+    ``rules`` (sum of the marginals), ``resources``. ``isolate_gc=False`` leaves the collector alone
+    (no freeze, no collection before each sample: tests, where only the table's shape matters).
+    """
+    pack = _import_pack()
+    from hybrid_burst_guardrails.registry import build_registry
+    from pulumi.runtime.proto import analyzer_pb2
+
+    from scripts.offline.analyzer.marshal import Marshaller, as_dict
+
+    registry = build_registry()
+    ids = registry.ids
+    clock: defaultdict[str, float] = defaultdict(float)
+    servicer = pack.build_servicer(registry, policies=timed_policies(registry, clock), stock=stock)
+    session = InProcessPack(PACK, servicer, stack="bench")
+    rows = {rule.id: RuleTime(rule.id, rule.family.value, _kind(rule)) for rule in registry}
+    totals = {"baseline": 0.0, "pack": 0.0, "rules": 0.0, "resources": float(sum(len(p) for p in plans.values()))}
+
+    def best(requests: list[Any], stack_request: Any, document: Mapping[str, Any]) -> tuple[float, dict[str, float]]:
+        session.evaluate([], config=document)
+        samples = []
+        for _ in range(runs):
+            clock.clear()
+            if isolate_gc:
+                gc.collect()  # every sample starts from the same heap: a collection lands in the run that caused it
+            began = time.thread_time()
+            for request in requests:
+                servicer.Analyze(request, None)
+            servicer.AnalyzeStack(stack_request, None)
+            samples.append((time.thread_time() - began, dict(clock)))
+        return min(samples, key=lambda s: s[0])
+
+    # The recordings (pulumi_aws, the plans) make this process's heap far larger than the pack process's: freeze
+    # it, so that the collector's passes cost what they cost the pack (its own garbage), not a scan of the recorder.
+    if isolate_gc:
+        gc.collect()
+        gc.freeze()
+    for stack, records in plans.items():
+        document = configs[stack]
+        plain = [as_dict(r) for r in records]
+        marshal = Marshaller(plain)
+        requests = [marshal.analyze_request(r) for r in plain]
+        stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[marshal.stack_resource(r) for r in plain])
+        best(requests, stack_request, document)  # warm-up: first conversions, lazy imports
+        base, _ = best(requests, stack_request, only(None, document, ids))
+        full, _ = best(requests, stack_request, document)
+        totals["baseline"] += base
+        totals["pack"] += max(full - base, 0.0)
+        for rule_id in ids:
+            cpu, own = best(requests, stack_request, only(rule_id, document, ids))
+            rows[rule_id].cpu_s += max(cpu - base, 0.0)
+            rows[rule_id].own_s += own.get(rule_id, 0.0)
+    totals["rules"] = sum(r.cpu_s for r in rows.values())
+    return sorted(rows.values(), key=lambda r: (-r.cpu_s, r.rule_id)), totals
+
+
+def print_rule_times(rows: Sequence[RuleTime], totals: Mapping[str, float], label: str) -> None:
+    n = totals["resources"] or 1.0
+    print(f"\ntime per rule, {label}")
+    header = f"{'rule':<42}{'family':<17}{'kind':<10}{'ms':>9}{'us/res':>9}{'share':>8}{'cum':>7}{'in rule ms':>12}"
+    print(header)
+    print("-" * len(header))
+    cumulative = 0.0
+    whole = totals["rules"] or 1.0
+    for row in rows:
+        cumulative += row.cpu_s
+        print(
+            f"{row.rule_id:<42}{row.family:<17}{row.kind:<10}{1000 * row.cpu_s:>9.1f}{1e6 * row.cpu_s / n:>9.1f}"
+            f"{100 * row.cpu_s / whole:>7.1f}%{100 * cumulative / whole:>6.0f}%{1000 * row.own_s:>12.1f}"
+        )
+    own = sum(r.own_s for r in rows)
+    print("-" * len(header))
+    print(
+        f"{'sum of the rules':<69}{1000 * totals['rules']:>9.1f}{1e6 * totals['rules'] / n:>9.1f}"
+        f"{'':>15}{1000 * own:>12.1f}"
+    )
+    print(
+        f"{'all rules together (each stack as configured)':<69}{1000 * totals['pack']:>9.1f}"
+        f"{1e6 * totals['pack'] / n:>9.1f}"
+    )
+    print(
+        f"{'baseline: every rule disabled (request handling only)':<69}{1000 * totals['baseline']:>9.1f}"
+        f"{1e6 * totals['baseline'] / n:>9.1f}"
+    )
+    print(
+        f"pack ms/resource: {(totals['pack'] + totals['baseline']) / n * 1000:.3f} in all "
+        f"({totals['pack'] / n * 1000:.3f} for the rules, {totals['baseline'] / n * 1000:.3f} with every rule "
+        "disabled); in rule = the rules' own code, the rest of a rule's ms is the SDK's conversion of the requests "
+        "for that policy; a rule's ms counts conversions the rules share when run together, so the sum exceeds the "
+        "whole"
+    )
+
+
+def bench_per_rule(plans: Mapping[str, list[Any]], runs: int, *, stock: bool) -> None:
+    configs = {s: json.loads((ROOT / "stacks" / f"policy-config.{s}.json").read_text()) for s in plans}
+    rows, totals = time_rules(plans, configs, runs, stock=stock)
+    sizes = ", ".join(f"{s} {len(p)}" for s, p in plans.items())
+    servicer = "pulumi-policy's stock servicer" if stock else "the pack's servicer"
+    print_rule_times(
+        rows, totals, f"over the recorded stacks ({sizes} resources; {servicer}, in this process, CPU, best of {runs})"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--runs", type=int, default=3, help="timed runs per size (best is reported)")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[500, 1000, 2000, 5000])
     parser.add_argument("--own-stacks", action="store_true", help="also record and check our program's stacks")
-    args = parser.parse_args()
-    with PackSession(PACK, stack="bench", dry_run=True) as session:
-        _, policies = session.analyzer_info()
-        print(
-            f"policy pack benchmark: {PACK.name}, {len(policies)} policies, config {CONFIG.name}, best of {args.runs} "
-            f"runs (python {sys.version.split()[0]})"
-        )
-        print(
-            f"pack start-up (process + port + channel): {session.start_s:.2f}s; "
-            "eval s = one Analyze per resource + one AnalyzeStack (Configure and GetAnalyzerInfo excluded)"
-        )
-        bench_generated(session, args.sizes, args.runs)
-        if args.own_stacks:
-            bench_own_stacks(session, args.runs)
+    parser.add_argument("--per-rule", action="store_true", help="time per rule over the recorded stacks")
+    parser.add_argument("--stacks", nargs="+", help="the stacks to record (default: every stack file)")
+    parser.add_argument(
+        "--servicer", choices=("pack", "stock"), default="pack", help="--per-rule through this servicer"
+    )
+    args = parser.parse_args(argv)
+    plans: dict[str, list[Any]] = {}
+    if args.own_stacks or args.per_rule:
+        from scripts.offline import recorder
+
+        plans = record_stacks(args.stacks or recorder.available_stacks())
+    if args.sizes or args.own_stacks:
+        with PackSession(PACK, stack="bench", dry_run=True) as session:
+            _, policies = session.analyzer_info()
+            print(
+                f"policy pack benchmark: {PACK.name}, {len(policies)} policies, config {CONFIG.name}, best of "
+                f"{args.runs} runs (python {sys.version.split()[0]})"
+            )
+            print(
+                f"pack start-up (process + port + channel): {session.start_s:.2f}s; "
+                "eval s = one Analyze per resource + one AnalyzeStack (Configure and GetAnalyzerInfo excluded)"
+            )
+            if args.sizes:
+                bench_generated(session, args.sizes, args.runs)
+            if args.own_stacks:
+                bench_own_stacks(session, plans, args.runs)
+    if args.per_rule:
+        bench_per_rule(plans, args.runs, stock=args.servicer == "stock")
     return 0
 
 

@@ -1,9 +1,15 @@
-"""Builds the ``PolicyPack``. Constructing it starts the gRPC server and blocks, so only ``__main__.py`` calls it."""
+"""Builds the pack's Analyzer servicer and serves it; serving blocks, so only ``__main__.py`` calls ``serve()``."""
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, PolicyPack
+from collections.abc import Sequence
+from typing import Any
 
+from pulumi_policy import EnforcementLevel, Policy
+
+from . import __version__
+from .core import servicer as _servicer
+from .core.registry import RuleRegistry
 from .core.rule import Family
 from .registry import build_registry
 
@@ -16,14 +22,31 @@ PACK_DESCRIPTION = (
 DEFAULT_ENFORCEMENT = EnforcementLevel.MANDATORY
 
 
+def build_servicer(
+    registry: RuleRegistry | None = None, *, policies: Sequence[Policy] | None = None, stock: bool = False
+) -> Any:
+    """The Analyzer servicer ``serve()`` serves (``core/servicer.py``), for ``registry`` (default: every rule).
+
+    It reports ``__version__`` as the pack's version (pulumi-policy's ``PolicyPack`` reports "0.0.1" and leaves the
+    version to PulumiPolicy.yaml, which says the same: a test checks it). ``policies`` replaces the registry's own
+    policy objects (the benchmark passes timed ones); ``stock=True`` gives pulumi-policy's unmodified servicer over
+    the same policies (the benchmark's and the equivalence test's reference).
+    """
+    registry = registry if registry is not None else build_registry()
+    chosen = list(policies) if policies is not None else registry.policies()
+    common: dict[str, Any] = {
+        "description": PACK_DESCRIPTION,
+        "provider": "aws",
+        "tags": [family.value for family in Family],
+    }
+    if stock:
+        return _servicer.StockServicer(PACK_NAME, __version__, chosen, DEFAULT_ENFORCEMENT, **common)
+    types = {rule.id: rule.resource_types for rule in registry}
+    return _servicer.GuardrailsServicer(
+        PACK_NAME, __version__, chosen, DEFAULT_ENFORCEMENT, resource_types=types, **common
+    )
+
+
 def serve() -> None:
     """Start the analyzer server (what the CLI's ``python -m pulumi.policy`` runs via ``__main__.py``)."""
-    registry = build_registry()
-    PolicyPack(
-        name=PACK_NAME,
-        description=PACK_DESCRIPTION,
-        policies=registry.policies(),
-        enforcement_level=DEFAULT_ENFORCEMENT,
-        provider="aws",
-        tags=[family.value for family in Family],
-    )
+    _servicer.serve(build_servicer())
