@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from components.config import ConfigError, StackConfig, load_stack_config  # noqa: E402
+from components.config import ConfigError, StackConfig, load_stack_file  # noqa: E402
 from scripts.offline import gc_policy, layout, plan_diff, recorder  # noqa: E402
 from scripts.offline.analyzer import PackSession, PolicyInfo  # noqa: E402
 from scripts.offline.analyzer.config import check_policy_config  # noqa: E402
@@ -88,8 +88,7 @@ def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = N
         print(f"error: no stack file {stack_file}", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        raw = recorder.read_stack_config(stack, stacks_dir=args.stacks_dir)
-        cfg: StackConfig = load_stack_config(raw, stack=stack)
+        cfg: StackConfig = load_stack_file(stack_file, stack=stack)  # strict YAML; errors name key and line
     except ConfigError as err:
         print(f"error: {stack_file}: {err}", file=sys.stderr)
         return EXIT_CONFIG

@@ -142,8 +142,12 @@ def _eks_facts(eks: Any) -> list[Problem]:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError as err:
+            try:  # host bits set: the network it means is the fix
+                example = str(ipaddress.ip_network(cidr, strict=False))
+            except ValueError:
+                example = "203.0.113.0/24"
             problems.append(
-                (_k(f"eks.publicAccessCidrs.{i}"), cidr, f"not a CIDR block ({err}); write e.g. 203.0.113.0/24")
+                (_k(f"eks.publicAccessCidrs.{i}"), cidr, f"not a CIDR block ({err}); write e.g. {example}")
             )
     return problems
 
@@ -160,7 +164,7 @@ def _repeats(key: str, items: Sequence[Any], what: str, ident: Callable[[Any], A
             problems.append(
                 (
                     f"{key}.{i}",
-                    ident_value if isinstance(ident_value, (str, int)) else str(ident_value),
+                    _shown(ident_value),
                     (f"repeats entry {seen[ident_value]} ({what}); two entries would become two resources with one "
                     "name - list it once"),
                 )
@@ -168,6 +172,13 @@ def _repeats(key: str, items: Sequence[Any], what: str, ident: Callable[[Any], A
         else:
             seen[ident_value] = i
     return problems
+
+
+def _shown(ident: Any) -> Any:
+    """A repeated entry's identity as the user wrote its parts (``emr-runtime, curated``), not a Python tuple."""
+    if isinstance(ident, tuple):
+        return ", ".join(str(_shown(part)) for part in ident if part not in (None, ()))
+    return ident if isinstance(ident, (str, int)) else str(ident)
 
 
 def _duplicates(net: Any, lake: Any, obs: Any, eks: Any) -> list[Problem]:

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from components import naming
+
 from .types import StrictModel
 
 _DURATION_RE = re.compile(r"^\d+(ms|s|m|h|d)$")
@@ -204,8 +206,15 @@ class TlsSettings(StrictModel):
     @field_validator("onprem_certificate_zip_s3_uri", "burst_certificate_zip_s3_uri")
     @classmethod
     def _uri(cls, value: str | None) -> str | None:
-        if value is not None and not _S3_URI_RE.match(value):
-            raise ValueError("write the S3 URI of the PEM zip, e.g. s3://my-certs-bucket/emr/burst-certs.zip")
+        if value is None:
+            return value
+        # The bucket and key rules first (components/naming.py cites them), so the message says which one broke.
+        problem = naming.s3_uri_problem(value) if value.startswith("s3://") else None
+        if problem or not _S3_URI_RE.match(value):
+            raise ValueError(
+                (f"{problem}; " if problem else "")
+                + "write the S3 URI of the PEM zip, e.g. s3://my-certs-bucket/emr/burst-certs.zip"
+            )
         return value
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,12 +20,18 @@ class ConfigError(ValueError):
     (``hybrid-burst:network.compute.cidr``); ``problems`` lists every problem found, so one run shows them all.
     """
 
-    def __init__(self, problems: list[tuple[str, Any, str]]) -> None:
+    def __init__(
+        self, problems: list[tuple[str, Any, str]], line_of: Callable[[str], int | None] | None = None
+    ) -> None:
+        """``line_of`` maps a key to its line in the stack file (``StackFile.line_of``: the key's own line or its
+        nearest enclosing key's); with it, each problem starts with ``line N,`` where the file has one."""
         self.problems = problems
         lines = [f"invalid stack configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
         for key, value, message in problems:
             shown = _show(value)
-            lines.append(f"  - {key}: {message}" + (f" (got {shown})" if shown is not None else ""))
+            line = line_of(key) if line_of is not None else None
+            where = f"line {line}, {key}" if line is not None else key
+            lines.append(f"  - {where}: {message}" + (f" (got {shown})" if shown is not None else ""))
         super().__init__("\n".join(lines))
 
     @property

@@ -8,7 +8,8 @@ is reported at once, with the full key as written in the stack file, before any 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, model_validator
@@ -20,7 +21,7 @@ from .errors import PROJECT, ConfigError, from_validation_error
 from .lake import LakeConfig
 from .network import NetworkConfig
 from .observability import ObservabilityConfig
-from .stack_file import did_you_mean
+from .stack_file import did_you_mean, read_stack_file
 from .types import Region, StrictModel
 
 Environment = Literal["dev", "staging", "prod"]
@@ -128,7 +129,8 @@ def _namespace_problems(raw: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
                     hint = f"; write it nested under {PROJECT}:{section} (one YAML mapping per section)"
                 else:
                     known = ", ".join(sorted(KNOWN_KEYS))
-                    hint = did_you_mean(name, sorted(KNOWN_KEYS)) + f"; the known keys are {known}"
+                    hint = did_you_mean(key, [f"{PROJECT}:{k}" for k in sorted(KNOWN_KEYS)])
+                    hint += f"; the known keys are {known}"
                 problems.append((key, value, f"unknown key (a typo?){hint}"))
         elif namespace not in PROVIDER_NAMESPACES:
             suggestion = did_you_mean(namespace, [PROJECT, *sorted(PROVIDER_NAMESPACES)])
@@ -145,13 +147,15 @@ def _namespace_problems(raw: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     return problems
 
 
-def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
+def load_stack_config(
+    raw: Mapping[str, Any], *, stack: str, line_of: Callable[[str], int | None] | None = None
+) -> StackConfig:
     """Validate a stack's config (keys ``hybrid-burst:<section>``) against the preset it names.
 
     ``raw`` holds the stack file's ``config:`` mapping (values as objects or as the JSON strings Pulumi passes
     to programs). Keys of the providers' namespaces (``aws:``, ``pulumi:``, ...) are left to them; any other key
     the program does not read is an error. ``stack`` is checked too: it becomes part of physical names. Raises
-    ``ConfigError`` naming every bad key.
+    ``ConfigError`` naming every bad key (and its line, given ``line_of``: see ``load_stack_file``).
     """
     problems: list[tuple[str, Any, str]] = checks.check_stack_name(stack)
     problems += _namespace_problems(raw)
@@ -166,7 +170,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
         problems.append(
             (f"{PROJECT}:environment", None, "required; set it to one of dev, staging, prod (a named preset)")
         )
-        raise ConfigError(problems)
+        raise ConfigError(problems, line_of)
     if env not in ENVIRONMENTS:
         problems.append(
             (
@@ -175,7 +179,7 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
                 "unknown environment preset; use one of dev, staging, prod" + did_you_mean(str(env), ENVIRONMENTS),
             )
         )
-        raise ConfigError(problems)
+        raise ConfigError(problems, line_of)
 
     sections: dict[str, BaseModel] = {}
     for name, (model, presets) in _SECTIONS.items():
@@ -198,9 +202,16 @@ def load_stack_config(raw: Mapping[str, Any], *, stack: str) -> StackConfig:
     if len(sections) == len(_SECTIONS) and isinstance(protect, bool):
         problems.extend(checks.cross_checks(stack, protect, sections))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(problems, line_of)
 
     return StackConfig.model_validate({"stack": stack, "environment": env, "protect": protect, **sections})
+
+
+def load_stack_file(path: Path, *, stack: str) -> StackConfig:
+    """Read the stack file ``path`` strictly (``stack_file.read_stack_file``) and validate its config: every
+    problem, of the file or of a key, is a ``ConfigError`` naming the key and the line it is written on."""
+    written = read_stack_file(path)
+    return load_stack_config(written.config, stack=stack, line_of=written.line_of)
 
 
 def raw_pulumi_config() -> dict[str, Any]:

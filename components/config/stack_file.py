@@ -147,7 +147,21 @@ def parse_stack_text(path: Path, data: bytes) -> StackFile:
             [(f"line {line}", None, f"byte 0x{data[err.start]:02x} is not UTF-8; save the file as UTF-8")],
         ) from None
 
-    loader = yaml.SafeLoader(text)  # safe: unknown tags are refused, never constructed
+    try:
+        loader = yaml.SafeLoader(text)  # safe: unknown tags are refused, never constructed
+    except yaml.reader.ReaderError as err:  # a control character (NUL, ESC, ...) the YAML spec forbids
+        line = text[: err.position].count("\n") + 1
+        raise StackFileError(
+            path,
+            [
+                (
+                    f"line {line}",
+                    None,
+                    (f"character U+{err.character:04X} is not allowed in YAML (control characters are not "
+                    "printable); delete it - the file may have been saved by a binary tool or be truncated"),
+                )
+            ],
+        ) from None
     try:
         try:
             node = loader.get_single_node()

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "hybrid-burst"
 
@@ -154,22 +152,14 @@ def known_stacks(root: Path = ROOT) -> list[str]:
 def stack_environment(stack: str, root: Path = ROOT) -> str:
     """The stack's environment preset, after validating its whole stack file with the program's config model
     (a stack that would fail its first line of ``pulumi up`` is refused before anything runs)."""
-    from components.config import ConfigError
-    from components.config.stack import load_stack_config
+    from components.config import ConfigError, load_stack_file
 
     path = root / "stacks" / f"Pulumi.{stack}.yaml"
     rel = path.relative_to(root)
     if not path.exists():
         raise PlanError(f"unknown stack {stack!r}: no {rel}; known stacks: {', '.join(known_stacks(root))}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise PlanError(f"{rel}: not a readable YAML stack file ({err}); fix the file") from None
-    config = doc.get("config") if isinstance(doc, dict) else None
-    if not isinstance(config, dict):
-        raise PlanError(f"{rel}: expected a mapping with the stack's keys under 'config:'")
-    try:
-        cfg = load_stack_config(config, stack=stack)
+        cfg = load_stack_file(path, stack=stack)  # the program's strict reader: YAML and key errors with lines
     except (ConfigError, ValueError) as err:
         raise PlanError(f"{rel}: {err}") from None
     return str(cfg.environment)

@@ -377,24 +377,14 @@ STACKS_DIR = REPO / "stacks"
 
 def load_stack_config(stack: str, stacks_dir: Path = STACKS_DIR) -> Any:
     """The validated config of ``stacks/Pulumi.<stack>.yaml`` (a ``StackConfig``); any problem: ``BadInputError``."""
-    import yaml
-
-    from components.config import ConfigError
-    from components.config.stack import load_stack_config as validate
+    from components.config import ConfigError, load_stack_file
 
     path = stacks_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in stacks_dir.glob("Pulumi.*.yaml"))
         raise BadInputError(f"--stack {stack!r}: no stack file {path}; known stacks: {', '.join(known) or 'none'}")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise BadInputError(f"{path}: not a readable YAML stack file: {err}") from None
-    config = doc.get("config") if isinstance(doc, dict) else None
-    if not isinstance(config, dict):
-        raise BadInputError(f"{path}: expected a 'config:' mapping of stack settings")
-    try:
-        return validate(config, stack=stack)
+        return load_stack_file(path, stack=stack)  # the program's strict reader: YAML and key errors with lines
     except (ConfigError, ValueError) as err:
         raise BadInputError(f"{path}: {err}") from None
 

@@ -146,13 +146,35 @@ def _check_level(path: Path, key: str, level: Any) -> list[str]:
     ]
 
 
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            duplicates.append(key)
+        seen[key] = value
+    return seen
+
+
+def _line_of_repeat(text: str, key: str) -> int:
+    """The line of the second ``"key":`` in ``text`` (the repeat), or of the first when only one is found."""
+    import re
+
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    at = found[1] if len(found) > 1 else (found[0] if found else 0)
+    return text[:at].count("\n") + 1
+
+
 def check_policy_config(path: Path, policies: Sequence[PolicyInfo]) -> list[str]:
     """Every mistake in the policy-config file ``path`` for the packs whose policies are ``policies``.
 
-    Checked: readable UTF-8 JSON, a top-level object, each key ``all`` or a policy of the packs (else a "did you
-    mean"), each value an enforcement level or an object, its ``enforcementLevel``, each property a property of that
-    policy's config schema (else a "did you mean") and valid against its schema. Each message names the file, the
-    key, the value and the fix. An empty list means the file is fine.
+    Checked: readable UTF-8 JSON without a key written twice in one object, a top-level object, each key ``all`` or
+    a policy of the packs (else a "did you mean"), each value an enforcement level or an object, its
+    ``enforcementLevel``, each property a property of that policy's config schema (else a "did you mean") and valid
+    against its schema. Each message names the file, the key, the value and the fix. An empty list means the file
+    is fine.
     """
     import jsonschema
 
@@ -162,12 +184,21 @@ def check_policy_config(path: Path, policies: Sequence[PolicyInfo]) -> list[str]
         return [f"{path}: cannot be read as UTF-8 text ({err}); fix: save it as a UTF-8 JSON object"]
     if not text.strip():
         return []
+    duplicates: list[str] = []
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=lambda pairs: _no_duplicates(pairs, duplicates))
     except ValueError as err:
         return [f"{path}: not valid JSON ({err}); fix: correct the JSON at that line and column"]
+    if duplicates:
+        # Go's encoding/json (the CLI's reader) keeps the last of two equal keys without a word, so the first
+        # override silently does nothing; refused here like duplicate keys in a stack file.
+        return [
+            f'{path}: line {_line_of_repeat(text, key)}: key "{key}" is written twice in one object (the Pulumi CLI '
+            "keeps only the last, silently); fix: merge the two into one"
+            for key in duplicates
+        ]
     if not isinstance(document, dict):
-        kind = type(document).__name__
+        kind = _JSON_KINDS.get(type(document), type(document).__name__)
         example = '{"all": "mandatory", "<policy name>": {"<property>": <value>}}'
         return [f"{path}: the top level is a JSON {kind}, not an object; fix: write an object such as {example}"]
     by_name = {p.name: p for p in policies}

@@ -79,8 +79,8 @@ def test_up_follows_promotion_order_one_environment_per_wave(project: Path) -> N
         ("up", ["staging"], ("stacks/policy-config.staging.json", None), "no policy pack config"),
         ("up", ["dev"], ("stacks/Pulumi.dev.yaml", "config:\n  hybrid-burst:environment: qa\n"),
          "hybrid-burst:environment"),
-        ("up", ["dev"], ("stacks/Pulumi.dev.yaml", "config: [1, 2\n"), "not a readable YAML stack file"),
-        ("up", ["dev"], ("stacks/Pulumi.dev.yaml", "- a list\n"), "under 'config:'"),
+        ("up", ["dev"], ("stacks/Pulumi.dev.yaml", "config: [1, 2\n"), "line 2: while parsing a flow sequence"),
+        ("up", ["dev"], ("stacks/Pulumi.dev.yaml", "- a list\n"), "the top level is a list, not a mapping"),
         ("destroy", ["prod"], None, "--yes-destroy-prod"),
     ],
 )

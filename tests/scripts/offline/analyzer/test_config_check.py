@@ -29,7 +29,7 @@ def policies() -> Iterator[tuple[PolicyInfo, ...]]:
 # (file text, what the message must contain: key, value, fix)
 BAD_FILES: list[tuple[str, str, list[str]]] = [
     ("invalid-json", '{"all": "mandatory",}', ["not valid JSON", "line 1 column 21", "fix:"]),
-    ("not-an-object", '["all", "mandatory"]', ["top level is a JSON list", 'fix: write an object such as {"all"']),
+    ("not-an-object", '["all", "mandatory"]', ["top level is a JSON array", 'fix: write an object such as {"all"']),
     ("level-blocking", '{"all": "blocking"}', ['all = "blocking" is not an enforcement level', "advisory, mandatory"]),
     ("level-case", '{"all": "Advisory"}', ['all = "Advisory"', 'did you mean "advisory" (names are case-sensitive)']),
     ("level-number", '{"kms-key-rotation": 1}', ["kms-key-rotation = 1 must be an enforcement level (string)"]),
