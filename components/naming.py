@@ -27,7 +27,10 @@ config error can name the key, the value and the fix). Rules and their sources:
 - KMS aliases: ``alias/`` + ``[a-zA-Z0-9:/_-]``, at most 256 characters, not ``alias/aws/`` (CreateAlias).
 - EKS clusters: 1-100 characters, ``[0-9A-Za-z][A-Za-z0-9_-]*`` (CreateCluster); EMR on EKS virtual clusters:
   1-64 characters ``[.\\-_/#A-Za-z0-9]`` (CreateVirtualCluster, botocore ``emr-containers`` model).
-- EMR clusters: at most 256 characters (RunJobFlow ``Name``).
+- EMR clusters: at most 256 characters (RunJobFlow ``Name``); EMR on EKS job templates: 1-64 characters
+  ``[.\\-_/#A-Za-z0-9]`` (CreateJobTemplate, botocore ``emr-containers`` model).
+- SQS queues: 1-80 characters, letters, digits, '-' and '_' (CreateQueue ``QueueName``; https://docs.aws.amazon.com/
+  AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html).
 - Kubernetes: RFC 1123 DNS labels (namespaces, service accounts: 63 characters ``[a-z0-9-]``, alphanumeric at both
   ends) and DNS subdomains (253 characters of labels joined by '.'):
   https://kubernetes.io/docs/concepts/overview/working-with-objects/names/.
@@ -55,6 +58,7 @@ _SNS_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _KMS_ALIAS_RE = re.compile(r"^alias/[a-zA-Z0-9:/_-]+$")
 _EKS_CLUSTER_RE = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]*$")
 _VIRTUAL_CLUSTER_RE = re.compile(r"^[.\-_/#A-Za-z0-9]+$")
+_SQS_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _DNS_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _PULUMI_STACK_RE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 _STACK_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -215,6 +219,22 @@ def virtual_cluster_name_problem(name: str) -> str | None:
     return None
 
 
+def job_template_problem(name: str) -> str | None:
+    if problem := _length(name, 1, 64, "an EMR on EKS job template name"):
+        return problem
+    if not _VIRTUAL_CLUSTER_RE.match(name):
+        return "job template names allow letters, digits and . - _ / # only"
+    return None
+
+
+def sqs_queue_problem(name: str) -> str | None:
+    if problem := _length(name, 1, 80, "an SQS queue name"):
+        return problem
+    if not _SQS_RE.match(name):
+        return "SQS queue names allow letters, digits, '-' and '_' only"
+    return None
+
+
 def emr_cluster_name_problem(name: str) -> str | None:
     return _length(name, 1, 256, "an EMR cluster name")
 
@@ -249,3 +269,53 @@ def stack_name_problem(stack: str) -> str | None:
             + (re.sub(r"[^a-z0-9-]+", "-", stack.lower()).strip("-") or "dev")
         )
     return None
+
+
+# --- deriving the names ----------------------------------------------------------------------------------------------
+# Every physical name the program derives from the stack name is built here, so the components and the config
+# validation (``components/config/checks.py``, ``physical_names``) build the same strings. Each builder names the
+# rule above that its result must obey.
+
+PROJECT = "hybrid-burst"
+BUCKET_PREFIX_STACK_CHARS = 10
+"""Characters of the stack name in a bucket prefix: S3 names are global, the 37-character prefix is short."""
+EVENT_RULE_MAX = 64
+
+
+def resource_name(stack: str, *parts: str) -> str:
+    """``hybrid-burst-<stack>[-<part>...]``: names of EMR and EKS clusters, alarms, SNS topics, dashboards, IAM
+    roles and policies, Glue security configurations, EMR on EKS virtual clusters and job templates."""
+    return "-".join((PROJECT, stack, *parts))
+
+
+def log_group(stack: str, *parts: str) -> str:
+    """``/hybrid-burst/<stack>/<part>/...``: the stack's CloudWatch Logs groups (``log_group_problem``)."""
+    return "/".join(("", PROJECT, stack, *parts))
+
+
+def events_log_group(stack: str, name: str) -> str:
+    """``/aws/events/hybrid-burst/<stack>/<name>``: EventBridge's log targets live under ``/aws/events/``
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html, CloudWatch Logs target)."""
+    return f"/aws/events/{PROJECT}/{stack}/{name}"
+
+
+def event_rule(stack: str, *parts: str) -> str:
+    """An EventBridge rule name, cut to its 64-character limit (config validation refuses a stack name long
+    enough to make two cut names collide)."""
+    return resource_name(stack, *parts)[:EVENT_RULE_MAX]
+
+
+def kms_alias(stack: str, purpose: str) -> str:
+    """``alias/hybrid-burst/<stack>/<purpose>`` (``kms_alias_problem``)."""
+    return f"alias/{PROJECT}/{stack}/{purpose}"
+
+
+def bucket_prefix(stack: str, *parts: str) -> str:
+    """``hb-<stack, 10 characters>-<part>-...-``, cut to the 37 characters a ``bucketPrefix`` may have
+    (``s3_bucket_prefix_problem``)."""
+    return "-".join(("hb", stack[:BUCKET_PREFIX_STACK_CHARS], *parts, ""))[:S3_BUCKET_PREFIX_MAX]
+
+
+def iam_path(stack: str, purpose: str) -> str:
+    """``/hybrid-burst/<stack>/<purpose>/`` (``iam_path_problem``)."""
+    return f"/{PROJECT}/{stack}/{purpose}/"

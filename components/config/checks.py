@@ -297,6 +297,8 @@ CHECKERS: dict[str, Callable[[str], str | None]] = {
     "glue-security-configuration": naming.alarm_name_problem,  # Glue: 1-255 single-line characters
     "log-metric-filter": naming.alarm_name_problem,  # PutMetricFilter filterName: 1-512, ':' and '*' excluded
     "logs-resource-policy": naming.iam_policy_name_problem,
+    "sqs-queue": naming.sqs_queue_problem,
+    "job-template": naming.job_template_problem,
 }
 
 ZONES_BY_SIDE = {
@@ -305,6 +307,9 @@ ZONES_BY_SIDE = {
 }
 EVENT_RULES = ("cluster-failed", "fleet-resize-problem", "fleet-suspended", "step-failed")
 CLUSTER_APPLICATIONS = {"onprem": ("hive",), "burst": ("spark", "trino")}
+JOB_TEMPLATE = "lake-pipeline"
+"""The pipeline's EMR on EKS job template (stack/eks.py ``JOB_TEMPLATE``; tests/components/config/test_names.py
+compares the recorded plans with this list)."""
 KMS_PURPOSES = ("onprem-logs", "compute-logs", "onprem-data", "compute-data", "catalog", "onprem-alarms",
                 "compute-alarms")
 
@@ -312,54 +317,61 @@ KMS_PURPOSES = ("onprem-logs", "compute-logs", "onprem-data", "compute-data", "c
 def physical_names(stack: str, eks: Any, obs: Any) -> list[tuple[str, str, str]]:
     """``(kind, name, key)`` for every physical name the program derives from the stack name and config.
 
-    Mirrors the components (file named per entry); ``key`` is the config key that shapes the name besides the
-    stack name. Names the components truncate (EventBridge rules, S3 prefixes) are listed untruncated.
+    Built with the builders of ``components/naming.py`` that the components use (the component is named per
+    entry); ``key`` is the config key that shapes the name besides the stack name. Names the components truncate
+    (EventBridge rules) are listed untruncated, so a collision of the cut names can be found.
     """
     out: list[tuple[str, str, str]] = []
-    p = f"hybrid-burst-{stack}"
-    # lake/storage_zones.py: bucket_prefix=f"hb-{stack[:10]}-{name}-{zone}-"[:37]
+    name = naming.resource_name
+    # lake/storage_zones.py: one bucket per zone, named by the StorageZones component ("<side>-zones")
     for side, zones in ZONES_BY_SIDE.items():
-        out += [("s3-bucket-prefix", f"hb-{stack[:10]}-{side}-zones-{zone}-"[:37], STACK_KEY) for zone in zones]
-    # security/kms_key.py: alias/hybrid-burst/{stack}/{purpose}
+        out += [("s3-bucket-prefix", naming.bucket_prefix(stack, f"{side}-zones", zone), STACK_KEY) for zone in zones]
+    # security/kms_key.py
     purposes = [*KMS_PURPOSES, *(["eks-secrets"] if eks.enabled else [])]
-    out += [("kms-alias", f"alias/hybrid-burst/{stack}/{purpose}", STACK_KEY) for purpose in purposes]
+    out += [("kms-alias", naming.kms_alias(stack, purpose), STACK_KEY) for purpose in purposes]
     # network/regional_network.py: flow-log group
-    out += [("log-group", f"/hybrid-burst/{stack}/vpc/{side}/flow-logs", STACK_KEY) for side in ZONES_BY_SIDE]
-    # observability/cluster_telemetry.py: log_group_names(stack, cluster, applications)
+    out += [("log-group", naming.log_group(stack, "vpc", side, "flow-logs"), STACK_KEY) for side in ZONES_BY_SIDE]
     for cluster, apps in CLUSTER_APPLICATIONS.items():
-        out += [("log-group", f"/hybrid-burst/{stack}/emr/{cluster}/{app}", STACK_KEY) for app in ("steps", *apps)]
+        # observability/cluster_telemetry.py: log_group_names(stack, cluster, applications)
+        out += [("log-group", naming.log_group(stack, "emr", cluster, app), STACK_KEY) for app in ("steps", *apps)]
         # emr/emr_cluster.py: the cluster name
-        out.append(("emr-cluster", f"{p}-{cluster}", STACK_KEY))
+        out.append(("emr-cluster", name(stack, cluster), STACK_KEY))
         # observability/cluster_alarms.py
         out += [
-            ("alarm", f"{p}-{cluster}-{role}", STACK_KEY)
+            ("alarm", name(stack, cluster, role), STACK_KEY)
             for role in ("containers-pending", "hdfs-utilization", "unhealthy-nodes", "degraded")
         ]
     for side in ZONES_BY_SIDE:
         # observability/alarm_topic.py
-        out.append(("sns-topic", f"{p}-{side}-alarms", STACK_KEY))
-        # observability/emr_event_rules.py: the rules (truncated to 64 there), their log group and its policy
+        out.append(("sns-topic", name(stack, f"{side}-alarms"), STACK_KEY))
+        # observability/emr_event_rules.py: the rules (cut to 64 there), their log group and its policy
         rules = [*EVENT_RULES, "spot-interruption"]
-        out += [("event-rule", f"{p}-{side}-emr-events-{rule}", STACK_KEY) for rule in rules]
-        out.append(("log-group", f"/aws/events/hybrid-burst/{stack}/{side}-emr-events", STACK_KEY))
-        out.append(("logs-resource-policy", f"{p}-{side}-emr-events-events", STACK_KEY))
+        out += [("event-rule", name(stack, f"{side}-emr-events", rule), STACK_KEY) for rule in rules]
+        out.append(("log-group", naming.events_log_group(stack, f"{side}-emr-events"), STACK_KEY))
+        out.append(("logs-resource-policy", name(stack, f"{side}-emr-events", "events"), STACK_KEY))
     # observability/burst_dashboard.py
-    out.append(("dashboard", p, STACK_KEY))
-    out.append(("log-metric-filter", f"{p}-peering-bytes", STACK_KEY))
+    out.append(("dashboard", name(stack), STACK_KEY))
+    out.append(("log-metric-filter", name(stack, "peering-bytes"), STACK_KEY))
     # lake/data_catalog.py: the Glue security configuration
-    out.append(("glue-security-configuration", f"{p}-lake-catalog", STACK_KEY))
-    # lake/lake_governance.py: the EMR instance-role path
-    out.append(("iam-path", f"/hybrid-burst/{stack}/emr-instance/", STACK_KEY))
+    out.append(("glue-security-configuration", name(stack, "lake-catalog"), STACK_KEY))
+    # emr/roles.py: the EMR instance-role path
+    out.append(("iam-path", naming.iam_path(stack, "emr-instance"), STACK_KEY))
     # resilience/spot_interruption_drill.py
     if obs.fis.enabled:
-        out.append(("log-group", f"/hybrid-burst/{stack}/fis/burst-spot-drill", _k("observability.fis.enabled")))
-        out.append(("logs-resource-policy", f"{p}-burst-spot-drill-fis-logs", _k("observability.fis.enabled")))
-    # eks/emr_on_eks.py: cluster, job role, log group, virtual cluster
+        out.append(("log-group", naming.log_group(stack, "fis", "burst-spot-drill"), _k("observability.fis.enabled")))
+        out.append(
+            ("logs-resource-policy", name(stack, "burst-spot-drill", "fis-logs"), _k("observability.fis.enabled"))
+        )
+    # eks/emr_on_eks.py: cluster, job role, log group, virtual cluster; eks/spark_job_template.py: job template
     if eks.enabled:
-        out.append(("eks-cluster", f"{p}-emr-on-eks", STACK_KEY))
-        out.append(("iam-role", f"{p}-emr-on-eks-job", STACK_KEY))
-        out.append(("log-group", f"/hybrid-burst/{stack}/emr-on-eks/{eks.namespace}", _k("eks.namespace")))
-        out.append(("virtual-cluster", f"{p}-emr-on-eks-{eks.namespace}", _k("eks.namespace")))
+        cluster = name(stack, "emr-on-eks")
+        out.append(("eks-cluster", cluster, STACK_KEY))
+        if eks.karpenter.enabled:  # eks/karpenter.py: the interruption queue is named after the cluster
+            out.append(("sqs-queue", cluster, STACK_KEY))
+        out.append(("iam-role", name(stack, "emr-on-eks", "job"), STACK_KEY))
+        out.append(("log-group", naming.log_group(stack, "emr-on-eks", eks.namespace), _k("eks.namespace")))
+        out.append(("virtual-cluster", f"{cluster}-{eks.namespace}", _k("eks.namespace")))
+        out.append(("job-template", name(stack, JOB_TEMPLATE), STACK_KEY))
     return out
 
 

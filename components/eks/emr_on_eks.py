@@ -31,6 +31,7 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components import naming
 from components.security import grants
 
 EMR_CONTAINERS_SLR_NAME = "AWSServiceRoleForAmazonEMRContainers"
@@ -218,8 +219,8 @@ class EmrOnEks(pulumi.ComponentResource):
     def __init__(self, name: str, args: EmrOnEksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:eks:EmrOnEks", name, None, opts)
         stack = pulumi.get_stack()
-        cluster_name = args.cluster_name or f"hybrid-burst-{stack}-{name}"
-        job_role_name = args.job_role_name or f"hybrid-burst-{stack}-{name}-job"
+        cluster_name = args.cluster_name or naming.resource_name(stack, name)
+        job_role_name = args.job_role_name or naming.resource_name(stack, name, "job")
         if len(cluster_name) > EKS_CLUSTER_NAME_MAX:
             raise ValueError(f"EmrOnEksArgs.cluster_name {cluster_name!r} is longer than 100 characters")
         if len(job_role_name) > IAM_ROLE_NAME_MAX:
@@ -373,7 +374,7 @@ class EmrOnEks(pulumi.ComponentResource):
         )
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-job-logs",
-            name=f"/hybrid-burst/{stack}/emr-on-eks/{args.namespace}",
+            name=naming.log_group(stack, "emr-on-eks", args.namespace),
             retention_in_days=args.job_log_retention_days,
             kms_key_id=args.logs_kms_key_arn,
             opts=child,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.eks import pod_templates
 from components.emr.configurations import GLUE_HIVE_CLIENT_FACTORY, spark_iceberg_catalog
 from components.lake.storage_zones import ZoneBucket
@@ -188,7 +189,7 @@ class SparkJobTemplate(pulumi.ComponentResource):
         )
         template = aws.emrcontainers.JobTemplate(
             f"{name}-template",
-            name=f"hybrid-burst-{pulumi.get_stack()}-{name}",
+            name=naming.resource_name(pulumi.get_stack(), name),
             kms_key_arn=args.template_kms_key_arn,
             job_template_data=data,
             # EMR on EKS reads the pod templates when a run starts; they exist before the template.

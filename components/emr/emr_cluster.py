@@ -28,6 +28,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.security import grants
 
 from .artifacts import ARTIFACT_PREFIX, Artifact, BootstrapScript
@@ -248,7 +249,7 @@ class EmrCluster(pulumi.ComponentResource):
         )
         cluster = aws.emr.Cluster(
             f"{name}-cluster",
-            name=f"hybrid-burst-{pulumi.get_stack()}-{name}",
+            name=naming.resource_name(pulumi.get_stack(), name),
             release_label=args.release_label,
             applications=list(args.applications),
             configurations_json=configurations_json,

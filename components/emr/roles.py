@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.security import grants
 
 EMR_SERVICE_POLICY_V2 = "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"
@@ -58,7 +59,7 @@ class EmrRolesArgs:
 
 def instance_role_path(stack: str) -> str:
     """The IAM path of a stack's EMR instance roles: the Lake Formation runtime role trusts the roles under it."""
-    return f"/hybrid-burst/{stack}/emr-instance/"
+    return naming.iam_path(stack, "emr-instance")
 
 
 def validate_instance_role(

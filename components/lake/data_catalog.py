@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.config.lake import DatabaseConfig, TableConfig
 
 
@@ -75,7 +76,7 @@ class DataCatalog(pulumi.ComponentResource):
 
         security = aws.glue.SecurityConfiguration(
             f"{name}-security",
-            name=f"hybrid-burst-{pulumi.get_stack()}-{name}",
+            name=naming.resource_name(pulumi.get_stack(), name),
             encryption_configuration=aws.glue.SecurityConfigurationEncryptionConfigurationArgs(
                 s3_encryption=aws.glue.SecurityConfigurationEncryptionConfigurationS3EncryptionArgs(
                     s3_encryption_mode="SSE-KMS", kms_key_arn=args.data_kms_key_arn

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.security import grants
 
 ACCESS_LOGS = "access-logs"
@@ -163,7 +164,7 @@ class StorageZones(pulumi.ComponentResource):
                 f"StorageZonesArgs.raw_transition_days: {args.raw_transition_storage_class} needs >= {minimum} days"
             )
         zones = [z for z in dict.fromkeys(args.zones) if z != ACCESS_LOGS]
-        stack = pulumi.get_stack()[:10]
+        stack = pulumi.get_stack()
         self.buckets = {}
         created: dict[str, aws.s3.Bucket] = {}
         blocks: dict[str, aws.s3.BucketPublicAccessBlock] = {}
@@ -173,7 +174,7 @@ class StorageZones(pulumi.ComponentResource):
             bucket = aws.s3.Bucket(
                 f"{name}-{zone}",
                 # bucket_prefix <= 37 characters; S3 names are global, the stack and zone make them readable.
-                bucket_prefix=f"hb-{stack}-{name}-{zone}-"[:37],
+                bucket_prefix=naming.bucket_prefix(stack, name, zone),
                 force_destroy=args.force_destroy,
                 opts=pulumi.ResourceOptions(parent=self, protect=stateful, retain_on_delete=stateful),
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.emr.tags import EMR_MANAGED_TAG
 from components.security import grants
 from components.security.kms_key import KmsKey, KmsKeyArgs, logs_service_grant
@@ -206,7 +207,7 @@ class RegionalNetwork(pulumi.ComponentResource):
             ).key_arn
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name=f"/hybrid-burst/{pulumi.get_stack()}/vpc/{name}/flow-logs",
+            name=naming.log_group(pulumi.get_stack(), "vpc", name, "flow-logs"),
             retention_in_days=args.flow_log_retention_days,
             kms_key_id=logs_key_arn,
             opts=child,

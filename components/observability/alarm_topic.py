@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.security.kms_key import ACCOUNT, KmsKey, KmsKeyArgs, ServiceKeyGrant
 
 # An encrypted topic only receives from AWS services that may use its key: the SNS guide grants CloudWatch and
@@ -80,7 +81,7 @@ class AlarmTopic(pulumi.ComponentResource):
             ).key_arn
         topic = aws.sns.Topic(
             f"{name}-topic",
-            name=f"hybrid-burst-{pulumi.get_stack()}-{args.purpose}",
+            name=naming.resource_name(pulumi.get_stack(), args.purpose),
             kms_master_key_id=key_arn,
             opts=child,
         )

@@ -22,6 +22,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
+
 EMR_NAMESPACE = "AWS/ElasticMapReduce"
 PEERING_NAMESPACE = "HybridBurst/Network"
 PEERING_METRIC = "PeeringBytesToOnprem"
@@ -198,7 +200,7 @@ class BurstDashboard(pulumi.ComponentResource):
         if args.peering_flow_log_group_name is not None and args.peering_remote_cidr is not None:
             aws.cloudwatch.LogMetricFilter(
                 f"{name}-peering-bytes",
-                name=f"hybrid-burst-{pulumi.get_stack()}-peering-bytes",
+                name=naming.resource_name(pulumi.get_stack(), "peering-bytes"),
                 log_group_name=args.peering_flow_log_group_name,
                 pattern=dst_prefix_pattern(args.peering_remote_cidr),
                 metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
@@ -224,7 +226,7 @@ class BurstDashboard(pulumi.ComponentResource):
         )
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
-            dashboard_name=f"hybrid-burst-{pulumi.get_stack()}",
+            dashboard_name=naming.resource_name(pulumi.get_stack()),
             dashboard_body=body,
             opts=child,
         )

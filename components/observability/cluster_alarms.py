@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
+
 # EMR metrics: namespace AWS/ElasticMapReduce, dimension JobFlowId, published every five minutes
 # (https://docs.aws.amazon.com/emr/latest/ManagementGuide/UsingEMR_ViewingMetrics.html).
 EMR_NAMESPACE = "AWS/ElasticMapReduce"
@@ -43,7 +45,7 @@ class ClusterAlarms(pulumi.ComponentResource):
     def __init__(self, name: str, args: ClusterAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:observability:ClusterAlarms", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        prefix = f"hybrid-burst-{pulumi.get_stack()}-{args.cluster_name}"
+        prefix = naming.resource_name(pulumi.get_stack(), args.cluster_name)
         dims = {"JobFlowId": args.cluster_id}
         # (role, metric, threshold, consecutive periods, missing data, description)
         specs: list[tuple[str, str, float, int, str, str]] = [

@@ -22,6 +22,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.security import grants
 
 BOOTSTRAP_SCRIPT = Path(__file__).parent / "bootstrap" / "cloudwatch-agent.sh"
@@ -73,8 +74,10 @@ class ClusterTelemetryArgs:
 
 def log_group_names(stack: str, cluster_name: str, applications: Sequence[str]) -> dict[str, str]:
     """Deterministic log group names: ``steps`` plus one per application."""
-    base = f"/hybrid-burst/{stack}/emr/{cluster_name}"
-    return {"steps": f"{base}/steps", **{app: f"{base}/{app}" for app in applications}}
+    return {
+        "steps": naming.log_group(stack, "emr", cluster_name, "steps"),
+        **{app: naming.log_group(stack, "emr", cluster_name, app) for app in applications},
+    }
 
 
 def agent_config(

@@ -19,6 +19,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
+
 # Severity of EMR events is INFO, WARN(ING), ERROR or CRITICAL; everything but INFO on a fleet resize is a
 # provisioning timeout or a failed resize (the table "Instance fleet resize events" on the EMR events page).
 RULE_DESCRIPTIONS: dict[str, str] = {
@@ -98,7 +100,7 @@ class EmrEventRules(pulumi.ComponentResource):
         # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html, CloudWatch Logs target).
         group = aws.cloudwatch.LogGroup(
             f"{name}-events",
-            name=f"/aws/events/hybrid-burst/{stack}/{name}",
+            name=naming.events_log_group(stack, name),
             retention_in_days=args.log_retention_days,
             kms_key_id=args.logs_kms_key_arn,
             opts=child,
@@ -107,7 +109,7 @@ class EmrEventRules(pulumi.ComponentResource):
         # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
         policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-events",
-            policy_name=f"hybrid-burst-{stack}-{name}-events",
+            policy_name=naming.resource_name(stack, name, "events"),
             policy_document=group.arn.apply(lambda arn: json.dumps(self.log_policy(arn), sort_keys=True)),
             opts=child,
         )
@@ -122,7 +124,7 @@ class EmrEventRules(pulumi.ComponentResource):
         for role in roles:
             rule = aws.cloudwatch.EventRule(
                 f"{name}-{role}",
-                name=f"hybrid-burst-{stack}-{name}-{role}"[:64],
+                name=naming.event_rule(stack, name, role),
                 description=RULE_DESCRIPTIONS[role],
                 event_pattern=pattern_of(role),
                 opts=child,

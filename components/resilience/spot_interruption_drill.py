@@ -19,6 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
 from components.config.observability import validate_selection_mode
 from components.security import grants
 
@@ -69,7 +70,7 @@ class SpotInterruptionDrill(pulumi.ComponentResource):
 
         group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"/hybrid-burst/{stack}/fis/{name}",
+            name=naming.log_group(stack, "fis", name),
             retention_in_days=args.log_retention_days,
             kms_key_id=args.logs_kms_key_arn,
             opts=child,
@@ -80,7 +81,7 @@ class SpotInterruptionDrill(pulumi.ComponentResource):
         # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html).
         log_policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-logs",
-            policy_name=f"hybrid-burst-{stack}-{name}-fis-logs",
+            policy_name=naming.resource_name(stack, name, "fis-logs"),
             policy_document=pulumi.Output.all(group.arn, args.account_id).apply(
                 lambda v: json.dumps(self.log_policy(str(v[0]), str(v[1]), args.region), sort_keys=True)
             ),

@@ -10,6 +10,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import naming
+
 ENCRYPT_DECRYPT = (
     "kms:Encrypt",
     "kms:Decrypt",
@@ -104,7 +106,7 @@ class KmsKey(pulumi.ComponentResource):
         )
         alias = aws.kms.Alias(
             f"{name}-alias",
-            name=f"alias/hybrid-burst/{pulumi.get_stack()}/{args.purpose}",
+            name=naming.kms_alias(pulumi.get_stack(), args.purpose),
             target_key_id=key.key_id,
             opts=pulumi.ResourceOptions(parent=self),
         )

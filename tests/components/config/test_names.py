@@ -32,6 +32,8 @@ NAMED: dict[tuple[str, str], str] = {
     ("aws:iam/role:Role", "path"): "iam-path",
     ("eks:index:Cluster", "name"): "eks-cluster",
     ("aws:emrcontainers/virtualCluster:VirtualCluster", "name"): "virtual-cluster",
+    ("aws:emrcontainers/jobTemplate:JobTemplate", "name"): "job-template",
+    ("aws:sqs/queue:Queue", "name"): "sqs-queue",
 }
 
 # A stack name as long as the derived names allow (the IAM job role "hybrid-burst-<stack>-emr-on-eks-job" and the
