@@ -21,10 +21,18 @@ gc_policy.apply()
 import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from scripts.offline import recorder  # noqa: E402
 from scripts.offline.recorder import Plan, record  # noqa: E402
 from tests import plan_cache  # noqa: E402
+
+# Hypothesis profiles (tests/components/config/test_mutated_stack_files.py). ``ci``, the default: derandomized (the
+# same examples on every run and machine, no example database), few enough examples to stay within seconds.
+# ``long``, for local bug hunts: ``pytest --hypothesis-profile=long <test file>`` (random, many examples).
+settings.register_profile("ci", derandomize=True, database=None, max_examples=80, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile("ci")  # the plugin loads --hypothesis-profile after this file, so the option still wins
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
