@@ -193,7 +193,7 @@ CASES: dict[str, Case] = {
             f"  {P}:lake:\n    locationGrants:\n      - principal: emr-runtime\n        zone: curated\n"
             "      - principal: emr-runtime\n        zone: curated\n"
         ),
-        names=(f"line 12, {P}:lake.locationGrants.1", "repeats entry 0"),
+        names=(f"line 12, {P}:lake.locationGrants.1", "repeats", "emr-runtime"),
     ),
     "duplicate-az": Case(
         6, stack_text(network=False) + NETWORK + "      azCount: 2\n      azNames: [us-east-1a, us-east-1a]\n",
