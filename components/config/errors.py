@@ -121,8 +121,10 @@ def from_validation_error(section: str, err: ValidationError, model: Any = None)
             )
         elif item["type"] == "missing":
             message = "required key is missing; add it to the stack file"
-        elif item["type"] in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        elif item["type"] in {"greater_than", "greater_than_equal"}:
             message = f"{message}; change the value in the stack file (sizes and counts must be positive)"
+        elif item["type"] in {"less_than", "less_than_equal"}:
+            message = f"{message}; change the value in the stack file (the bound is the documented limit)"
         elif item["type"] in {"dict_type", "model_type", "model_attributes_type"}:
             message = "must be an object (a YAML mapping of keys); see docs/configuration.md for its keys"
         value = _MISSING if item["type"] == "missing" else item.get("input", _MISSING)
