@@ -66,11 +66,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _stacks(args: argparse.Namespace) -> list[str]:
+    """The stacks to plan; empty when ``--all`` finds no stack file (bad input: the caller exits 2)."""
     if args.all:
-        found = layout.stacks(args.stacks_dir)
-        if not found:
-            raise SystemExit(f"no stack files (Pulumi.<stack>.yaml) in {args.stacks_dir}")
-        return found
+        return layout.stacks(args.stacks_dir)
     return [args.stack]
 
 
@@ -185,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     gc_policy.apply()  # the project's collector policy (docs/performance.md)
     args = _parse(argv)
     stacks = _stacks(args)
+    if not stacks:
+        print(f"error: no stack files (Pulumi.<stack>.yaml) in {args.stacks_dir}; fix: --stacks-dir", file=sys.stderr)
+        return EXIT_CONFIG
     bases: dict[str, list[dict] | None] = {}
     if args.diff is not None:
         try:

@@ -361,3 +361,8 @@ def test_provider_namespaces_are_left_to_the_providers(key: str, value: str) -> 
     config = {f"{P}:environment": "dev", f"{P}:network": {"onprem": {"cidr": "10.10.0.0/16"},
                                                           "compute": {"cidr": "10.20.0.0/16"}}, key: value}
     assert load_stack_config(config, stack="dev").environment == "dev"
+
+
+def test_all_with_no_stack_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["--all", "--stacks-dir", str(tmp_path)]) == plan.EXIT_CONFIG
+    assert f"no stack files (Pulumi.<stack>.yaml) in {tmp_path}" in capsys.readouterr().err
