@@ -27,6 +27,8 @@ from components.security import grants
 
 JOB_FILE = Path(__file__).resolve().parents[2] / "jobs" / "tpcds_to_iceberg.py"
 JOB_PREFIX = "jobs"
+PIPELINE_DATABASE = "tpcds"
+"""The Glue database the pipeline fills (the job's ``--database`` default, the runbooks' too)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +39,7 @@ class LakePipelineArgs:
     """Key of the artifacts bucket (the object is written with it; readers decrypt with it). Required."""
     raw_bucket: ZoneBucket
     """The raw zone (the ``tpcds`` database's location). Required."""
-    database: str = "tpcds"
+    database: str = PIPELINE_DATABASE
     """Glue database the job fills (its location is ``s3://<raw>/<database>/``). Default: tpcds."""
     job_file: Path = JOB_FILE
     """The job source. Default: ``jobs/tpcds_to_iceberg.py`` of this repository."""

@@ -61,7 +61,7 @@ def _lake_sections(cfg: StackConfig) -> list[Section]:
     engines = render_engine_markdown(engine_matrix(cfg))
     return [
         Section("Lake Formation grants (who can read what)", table, table),
-        Section("Engines: which principal reads which columns", engines, engines),
+        Section("Engines: which principal reads and writes which tables and columns", engines, engines),
     ]
 
 

@@ -6,22 +6,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pulumi
 import pytest
 
-from scripts.offline.recorder import Plan, record
+from scripts.offline.recorder import Plan
+from tests import plan_cache
 
 STACKS = ("dev", "staging")
 
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, Plan]:
-    out = {}
-    for stack in STACKS:
-        pulumi.runtime.settings.ROOT.set(None)
-        out[stack] = record(stack=stack)
-    pulumi.runtime.settings.ROOT.set(None)
-    return out
+    return {stack: plan_cache.recorded(stack) for stack in STACKS}
 
 
 def _classifications(plan: Plan) -> dict[str, dict[str, str]]:
