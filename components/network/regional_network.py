@@ -76,6 +76,16 @@ class RegionalNetwork(pulumi.ComponentResource):
             tags={"Name": f"{name}-vpc"},
             opts=child,
         )
+        # Adopt the VPC's default security group with no rules: the provider removes AWS's allow-all defaults
+        # (all traffic between members, all egress) when it starts managing the group, and any ENI launched
+        # without a group lands in it (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html;
+        # pulumi_aws/ec2/default_security_group.py). Policy rule: vpc-default-security-group-closed.
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=vpc.id,
+            tags={"Name": f"{name}-default (closed)"},
+            opts=child,
+        )
 
         if args.az_names is not None:
             az_names: Sequence[pulumi.Input[str]] = list(args.az_names)

@@ -31,6 +31,7 @@ T_NAT = "aws:ec2/natGateway:NatGateway"
 T_IGW = "aws:ec2/internetGateway:InternetGateway"
 T_EIP = "aws:ec2/eip:Eip"
 T_SG = "aws:ec2/securityGroup:SecurityGroup"
+T_DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 T_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 T_LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 T_FLOW_LOG = "aws:ec2/flowLog:FlowLog"
@@ -246,6 +247,21 @@ def test_interface_endpoints_exactly_as_configured(case: Case) -> None:
     assert [(r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in rules] == [
         (443, 443, case.expect.cidr)
     ]
+
+
+def test_default_security_group_is_adopted_with_no_rules(case: Case) -> None:
+    """Issue 14: AWS's default group allows all traffic between members and all egress; adopting it with no rules
+    makes the provider remove them."""
+    default = case.one(T_DEFAULT_SG)
+    assert default.parent == case.component.urn
+    assert default.inputs["vpcId"] == case.one(T_VPC).id
+    assert not default.inputs.get("ingress")
+    assert not default.inputs.get("egress")
+    rule_types = {T_INGRESS, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+                  "aws:ec2/securityGroupRule:SecurityGroupRule"}
+    attached = [r for r in case.plan.resources if r.type in rule_types
+                and r.inputs.get("securityGroupId") == default.outputs["id"]]
+    assert attached == []
 
 
 def test_nat_only_when_configured_and_then_a_default_route_per_private_table(case: Case) -> None:

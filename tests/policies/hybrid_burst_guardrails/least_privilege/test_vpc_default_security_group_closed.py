@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from hybrid_burst_guardrails.core.rule import StackResource
 from hybrid_burst_guardrails.least_privilege.vpc_default_security_group_closed import RULE
 
+from scripts.offline.layout import policy_config
+from scripts.offline.recorder import available_stacks
+from tests import plan_cache
 from tests.policies.guardrail_harness import UNKNOWN, Expect, assert_outcome, run_stack_policy
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -75,3 +79,30 @@ def test_check(resources: list[StackResource], config: dict[str, Any] | None, ex
 def test_violation_points_at_the_vpc() -> None:
     run = run_stack_policy(RULE, [V, V2, dsg()])
     assert [urn for _, urn in run.reports] == [V2.urn]
+
+
+@pytest.mark.parametrize("stack", available_stacks())
+def test_every_shipped_stack_closes_every_default_security_group(stack: str) -> None:
+    """Issue 14: each VPC of each stack manages its default group with no rules, at the stack's own level."""
+    plan = plan_cache.recorded(stack)
+    resources = [
+        StackResource(
+            urn=r.urn,
+            type=r.type,
+            name=r.name,
+            props=r.outputs,
+            parent=r.parent,
+            dependencies=tuple(r.dependencies),
+            property_dependencies={k: tuple(v) for k, v in r.property_dependencies.items()},
+        )
+        for r in plan.resources
+    ]
+    vpcs = [r for r in resources if r.type == VPC]
+    assert vpcs, f"{stack}: no VPC recorded"
+    assert len([r for r in resources if r.type == DSG]) == len(vpcs), "one default group per VPC"
+    # No per-stack override: the rule runs at the stack's `all` level (mandatory in staging and prod).
+    entry = json.loads(policy_config(stack).read_text())[RULE.id]
+    assert "enforcementLevel" not in entry
+    config = {k: v for k, v in entry.items() if k != "enforcementLevel"}
+    assert_outcome(RULE.evaluate(resources, config), Expect.PASS, "")
+    assert_outcome(RULE.evaluate(resources, None), Expect.PASS, "")
