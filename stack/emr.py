@@ -109,6 +109,7 @@ def _common_args(
         "local_disk_kms_key_arn": storage.data_key_arn(site),
         "certificate_validity_days": settings.tls.validity_days,
         "instance_role_path": role_path,
+        "session_manager": settings.session_manager,
     }
 
 

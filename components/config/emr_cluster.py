@@ -293,6 +293,11 @@ class EmrClusterSettings(StrictModel):
     (``InstanceMetadataServiceConfiguration``); turn this on in accounts dedicated to the platform."""
     block_public_access: bool = True
     """Account-level EMR block public access per region (no exceptions, not even port 22). Default: on."""
+    session_manager: bool = True
+    """Operator access without SSH: both clusters' instance roles get the SSM Agent's Session Manager permissions,
+    the agent's registration scoped to the cluster's own instances (tag ``hybrid-burst-cluster``), and each VPC
+    without a NAT must list the ``ssm``, ``ssmmessages`` and ``ec2messages`` interface endpoints (checked).
+    Port forwarding to the Trino and Alluxio UIs: docs/operations.md. Default: on."""
 
     @field_validator("onprem_dns_zone")
     @classmethod

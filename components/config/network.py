@@ -10,9 +10,21 @@ from pydantic import Field, field_validator, model_validator
 from .types import Cidr, LogRetentionDays, StrictModel
 
 # Interface endpoints a private EMR cluster uses without a NAT: EMR's control plane, STS for role
-# credentials, CloudWatch Logs for the agent, Glue for the Data Catalog
-# (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-clusters-in-a-vpc.html).
-InterfaceEndpoint = Literal["elasticmapreduce", "sts", "logs", "glue", "kms", "monitoring", "ec2"]
+# credentials, CloudWatch Logs and CloudWatch (monitoring) for the agent, KMS for local-disk encryption, Glue and Lake
+# Formation for the Data Catalog (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-clusters-in-a-vpc.html,
+# https://docs.aws.amazon.com/emr/latest/ManagementGuide/interface-vpc-endpoint.html), and the three Session Manager
+# needs: ssm, ssmmessages, ec2messages
+# (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html).
+# scripts/offline/egress.py derives what each cluster calls from the plan; its test checks every call has a route.
+InterfaceEndpoint = Literal[
+    "elasticmapreduce", "sts", "logs", "glue", "kms", "monitoring", "ec2", "lakeformation",
+    "ssm", "ssmmessages", "ec2messages",
+]
+SESSION_MANAGER_ENDPOINTS: tuple[InterfaceEndpoint, ...] = ("ssm", "ssmmessages", "ec2messages")
+"""What the SSM Agent calls for Session Manager: without a NAT, a VPC needs all three."""
+# What the on-prem proxy cluster's nodes call besides S3 (gateway endpoint): EMR, the agent's Logs and CloudWatch,
+# KMS for its encrypted disks (derived and checked per stack by tests/scripts/offline/test_egress.py).
+_ONPREM_ENDPOINTS = ["elasticmapreduce", "logs", "monitoring", "kms", *SESSION_MANAGER_ENDPOINTS]
 
 # Each AZ gets one private subnet carved from the VPC CIDR with this many extra prefix bits
 # (/16 -> /20: 4,091 usable addresses per AZ, room for large fleets).
@@ -36,7 +48,9 @@ class NetworkSide(StrictModel):
     """Create one NAT gateway (and a public subnet) for outbound internet. Default: no NAT; the VPC reaches AWS
     services through the S3 gateway endpoint and the interface endpoints below."""
     interface_endpoints: list[InterfaceEndpoint] = Field(default_factory=list)
-    """Interface VPC endpoints to create. Default: none (dev relies on NAT or public endpoints)."""
+    """Interface VPC endpoints to create (private DNS on, in every private subnet, HTTPS from the VPC only).
+    Default: none - the VPC then reaches services other than S3 only through the NAT. Presets: the on-prem VPC
+    (no NAT) gets everything its cluster calls; every VPC gets the Session Manager endpoints."""
     flow_log_retention_days: LogRetentionDays = 30
     """Retention of the VPC flow-log group (KMS-encrypted). Default: 30 days."""
 
@@ -103,24 +117,31 @@ class NetworkConfig(StrictModel):
 
 PRESETS: dict[str, dict[str, Any]] = {
     "dev": {
-        "onprem": {"azCount": 2, "flowLogRetentionDays": 7},
-        "compute": {"azCount": 3, "flowLogRetentionDays": 7, "natGateway": True},
+        "onprem": {"azCount": 2, "flowLogRetentionDays": 7, "interfaceEndpoints": _ONPREM_ENDPOINTS},
+        "compute": {
+            "azCount": 3,
+            "flowLogRetentionDays": 7,
+            "natGateway": True,
+            "interfaceEndpoints": [*SESSION_MANAGER_ENDPOINTS],
+        },
     },
     "staging": {
-        "onprem": {"azCount": 2, "flowLogRetentionDays": 30},
+        "onprem": {"azCount": 2, "flowLogRetentionDays": 30, "interfaceEndpoints": _ONPREM_ENDPOINTS},
         "compute": {
             "azCount": 3,
             "flowLogRetentionDays": 30,
-            "interfaceEndpoints": ["elasticmapreduce", "sts", "logs", "glue"],
+            "interfaceEndpoints": ["elasticmapreduce", "sts", "logs", "glue", *SESSION_MANAGER_ENDPOINTS],
             "natGateway": True,
         },
     },
     "prod": {
-        "onprem": {"azCount": 2, "flowLogRetentionDays": 365},
+        "onprem": {"azCount": 2, "flowLogRetentionDays": 365, "interfaceEndpoints": _ONPREM_ENDPOINTS},
         "compute": {
             "azCount": 3,
             "flowLogRetentionDays": 365,
-            "interfaceEndpoints": ["elasticmapreduce", "sts", "logs", "glue", "kms", "monitoring"],
+            "interfaceEndpoints": [
+                "elasticmapreduce", "sts", "logs", "glue", "kms", "monitoring", *SESSION_MANAGER_ENDPOINTS,
+            ],
             "natGateway": True,
         },
     },

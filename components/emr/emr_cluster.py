@@ -38,6 +38,7 @@ from .fleets.plan import ClusterFleets
 from .roles import EmrRoles, EmrRolesArgs, validate_instance_role
 from .security_configuration import EmrSecurityConfiguration, EmrSecurityConfigurationArgs
 from .security_groups import emr_managed_security_groups
+from .tags import cluster_tag
 
 # Paths (engine spelling) that managed scaling owns once the cluster runs.
 CORE_FLEET_SCALED_PATHS = ("coreInstanceFleet.targetOnDemandCapacity", "coreInstanceFleet.targetSpotCapacity")
@@ -128,6 +129,11 @@ class EmrClusterArgs:
     attached to it as an inline policy. Default: a role and an instance profile are created."""
     instance_profile_arn: pulumi.Input[str] | None = None
     """Instance profile of ``instance_role``. Required with ``instance_role``, refused without it."""
+    session_manager: bool = False
+    """Session Manager access to the nodes: the instance role gets the SSM Agent's permissions
+    (``grants.session_manager_instance``), its registration scoped by the tag ``hybrid-burst-cluster`` that this
+    cluster then carries (and EMR propagates to its instances). The VPC needs the ``ssm``, ``ssmmessages`` and
+    ``ec2messages`` endpoints or a NAT. Default: off (no operator access to the nodes)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Service-required tags only (everything else comes from the provider's default_tags). Default: none."""
 
@@ -154,7 +160,10 @@ class EmrCluster(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         # -- security configuration ------------------------------------------------------------------------
-        statements: list[grants.Statement | list[grants.Statement]] = list(args.instance_statements)
+        statements: list[grants.Statement | list[grants.Statement]] = [
+            *args.instance_statements,
+            *_session_manager_statements(name, args),
+        ]
         kms_keys: list[pulumi.Input[str]] = list(args.instance_kms_key_arns)
         if args.security_configuration_name is not None:
             security_configuration_name = pulumi.Output.from_input(args.security_configuration_name)
@@ -279,7 +288,7 @@ class EmrCluster(pulumi.ComponentResource):
             keep_job_flow_alive_when_no_steps=True,
             unhealthy_node_replacement=True,
             scale_down_behavior="TERMINATE_AT_TASK_COMPLETION",
-            tags=dict(args.tags) or None,
+            tags={**args.tags, **_session_manager_tags(name, args)} or None,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=args.protect,
@@ -342,6 +351,19 @@ class EmrCluster(pulumi.ComponentResource):
                 "log_uri": self.log_uri,
             }
         )
+
+
+def _session_manager_tags(name: str, args: EmrClusterArgs) -> dict[str, str]:
+    """The cluster's own tag (EMR propagates it to the instances) when Session Manager is on."""
+    return cluster_tag(pulumi.get_stack(), name) if args.session_manager else {}
+
+
+def _session_manager_statements(name: str, args: EmrClusterArgs) -> list[grants.Statement]:
+    """The SSM Agent's permissions, its registration scoped to this cluster's instances (``_session_manager_tags``)."""
+    if not args.session_manager:
+        return []
+    tags: dict[str, pulumi.Input[str]] = dict(_session_manager_tags(name, args))
+    return grants.session_manager_instance(region=args.region, account_id=args.account_id, instance_tags=tags)
 
 
 def _validate(args: EmrClusterArgs) -> None:

@@ -10,7 +10,9 @@ write actions AWS authorizes only on ``"*"``, each pinned by the narrowest mecha
   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html);
 - ``create_log_delivery``: ``logs:CreateLogDelivery``, which the caller configuring vended-log delivery (FIS
   experiment logging) needs and which admits no resource
-  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html).
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html);
+- ``session_manager_instance``: the SSM Agent's message channels (``ssmmessages:*Channel``, ``ec2messages:*``), which
+  have no resource types (see the helper); its registration is scoped to the instances of one cluster.
 """
 
 from __future__ import annotations
@@ -101,6 +103,68 @@ def create_log_delivery(*, sid: str = "create log delivery") -> Statement:
     ``delivery.logs.amazonaws.com``, so ``logs:PutResourcePolicy`` is not needed)."""
     stmt: dict[str, Any] = {"Sid": _sid(sid), "Effect": "Allow", "Action": ["logs:CreateLogDelivery"], "Resource": "*"}
     return pulumi.Output.from_input(stmt)
+
+
+#: Session Manager's data and control channels (the agent opens them for every session) and the older message
+#: channel the agent also polls (Run Command, agents before 3.3.40.0). The Service Authorization Reference lists no
+#: resource type for any of them, so IAM accepts only ``"*"``
+#: (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmessagegatewayservice.html,
+#: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmessagedeliveryservice.html;
+#: parliament 1.6.4's iam_definition.json agrees), and the only condition key they list, ``ssm:SourceInstanceARN``,
+#: "is not present when the request comes from the managed instance authenticated with an IAM role associated
+#: with EC2 instance profile" - so none can narrow them for EC2 nodes.
+SSM_MESSAGE_ACTIONS: tuple[str, ...] = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:AcknowledgeMessage",
+    "ec2messages:DeleteMessage",
+    "ec2messages:FailMessage",
+    "ec2messages:GetEndpoint",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+)
+
+
+def session_manager_instance(
+    *,
+    region: str,
+    account_id: pulumi.Input[str],
+    instance_tags: dict[str, pulumi.Input[str]],
+    partition: str = "aws",
+    sid: str = "session manager",
+) -> list[Statement]:
+    """What an instance's SSM Agent needs for Session Manager (the session part of AmazonSSMManagedInstanceCore:
+    https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html),
+    as narrow as IAM allows:
+
+    - ``ssm:UpdateInstanceInformation`` (the agent registers and heartbeats) takes the EC2 ``instance`` resource
+      type, whose condition keys include ``aws:ResourceTag/${TagKey}``
+      (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html): scoped to
+      the instances of ``region``/``account_id`` that carry every tag of ``instance_tags`` (EMR propagates a
+      cluster's tags to its instances: https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-tags.html);
+    - ``SSM_MESSAGE_ACTIONS`` on ``"*"``: no resource types exist for them (see the constant).
+
+    Left out of the managed policy on purpose: State Manager, Inventory, Patch Manager, compliance and
+    ``ssm:GetParameter(s)``/``GetDocument`` - not used by a session; grant them where those features are used.
+    """
+    if not instance_tags:
+        raise ValueError("session_manager_instance: name at least one tag that only this cluster's instances carry")
+    instances = pulumi.Output.concat(f"arn:{partition}:ec2:{region}:", account_id, ":instance/*")
+    conditions = pulumi.Output.from_input(instance_tags).apply(
+        lambda tags: {"StringEquals": {f"aws:ResourceTag/{k}": v for k, v in sorted(tags.items())}}
+    )
+    channels: dict[str, Any] = {
+        "Sid": _sid(f"{sid} channels"),
+        "Effect": "Allow",
+        "Action": sorted(SSM_MESSAGE_ACTIONS),
+        "Resource": "*",
+    }
+    return [
+        statement(f"{sid} register", ["ssm:UpdateInstanceInformation"], [instances], conditions=conditions),
+        pulumi.Output.from_input(channels),
+    ]
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:

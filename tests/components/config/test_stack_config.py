@@ -187,6 +187,20 @@ BAD_CASES = [
         id="spot-primary-node",
     ),
     pytest.param(
+        {f"{P}:network.onprem.interfaceEndpoints": ["elasticmapreduce", "logs", "monitoring", "kms", "ssm"]},
+        f"{P}:network.onprem.interfaceEndpoints",
+        ["elasticmapreduce", "logs", "monitoring", "kms", "ssm"],
+        "no ssmmessages, ec2messages endpoint(s)",
+        id="session-manager-without-its-endpoints-or-a-nat",
+    ),
+    pytest.param(
+        {f"{P}:network.compute.natGateway": False},
+        f"{P}:emr.settings.alluxio.tarballUri",
+        "https://downloads.alluxio.io/downloads/files/2.9.4/alluxio-2.9.4-bin.tar.gz",
+        "copy the tarball to S3",
+        id="https-tarball-without-a-nat",
+    ),
+    pytest.param(
         {f"{P}:environment": "production"},
         f"{P}:environment", "production", "use one of dev, staging, prod",
         id="unknown-environment",

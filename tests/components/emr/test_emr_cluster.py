@@ -10,6 +10,7 @@ import pytest
 from components.config.stack import load_stack_config
 from components.emr.emr_cluster import CORE_FLEET_SCALED_PATHS, TASK_FLEET_SCALED_PATHS, EmrCluster, EmrClusterArgs
 from components.emr.fleets.plan import plan_cluster_fleets
+from components.emr.tags import CLUSTER_TAG_KEY
 from components.security import grants
 from scripts.offline.recorder import Plan, RecordedResource
 from tests.conftest import in_region
@@ -180,3 +181,33 @@ def test_wiring_errors_are_reported(run_program: Callable[..., Plan]) -> None:
 
     with pytest.raises(ValueError, match="s3_kms_key_arn"):
         run_program(program)
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_session_manager_registration_is_scoped_to_each_clusters_own_instances(stack: str) -> None:
+    """Issue 10 item 6: each instance role may register (ssm:UpdateInstanceInformation) only instances in its
+    cluster's region and account that carry its cluster's tag - the tag the cluster itself carries, so EMR puts it
+    on exactly that cluster's instances."""
+    plan = recorded(stack)
+    assert load_stack_config(stack_config(stack), stack=stack).emr.settings.session_manager
+    clusters = plan.of_type("aws:emr/cluster:Cluster")
+    tags = [c.inputs["tags"][CLUSTER_TAG_KEY] for c in clusters]
+    assert len(set(tags)) == len(clusters), "each cluster has its own tag value"
+    for cluster in clusters:
+        profile = next(
+            p for p in plan.of_type("aws:iam/instanceProfile:InstanceProfile")
+            if p.outputs["arn"] == cluster.inputs["ec2Attributes"]["instanceProfile"]
+        )
+        (policy,) = [
+            p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == profile.inputs["role"]
+        ]
+        statements = json.loads(policy.inputs["policy"])["Statement"]
+        register = [s for s in statements if "ssm:UpdateInstanceInformation" in s["Action"]]
+        assert len(register) == 1
+        assert register[0]["Resource"].startswith(f"arn:aws:ec2:{cluster.region}:")
+        assert register[0]["Resource"].endswith(":instance/*")
+        assert register[0]["Condition"] == {
+            "StringEquals": {f"aws:ResourceTag/{CLUSTER_TAG_KEY}": cluster.inputs["tags"][CLUSTER_TAG_KEY]}
+        }
+        on_star = {a for s in statements if s["Resource"] == "*" for a in s["Action"]}
+        assert {a for a in on_star if a.startswith(("ssm", "ec2messages"))} == set(grants.SSM_MESSAGE_ACTIONS)

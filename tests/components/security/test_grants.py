@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -111,3 +112,43 @@ def test_unscoped_write_actions_are_pinned(run_program: Callable[..., Plan]) -> 
     for bad in ("", "AWS/EC2", "HybridBurst/*"):
         with pytest.raises(ValueError, match="namespace"):
             grants.put_metric_data(bad)
+
+
+def test_session_manager_is_lint_clean_and_star_only_where_iam_has_no_resource_type(
+    run_program: Callable[..., Plan],
+) -> None:
+    """Issue 10 item 6: the agent's registration is scoped to one cluster's tagged instances; the channels are on
+    "*" only because the Service Authorization Reference (parliament's copy) gives them no resource type."""
+    import parliament
+
+    doc = _render(
+        run_program,
+        [
+            grants.session_manager_instance(
+                region="us-west-1", account_id="123456789012", instance_tags={"hybrid-burst-cluster": "dev-onprem"}
+            )
+        ],
+    )
+    assert analyze_policy_string(json.dumps(doc)).findings == []
+    register, channels = doc["Statement"]
+    assert register["Action"] == ["ssm:UpdateInstanceInformation"]
+    assert register["Resource"] == "arn:aws:ec2:us-west-1:123456789012:instance/*"
+    assert register["Condition"] == {"StringEquals": {"aws:ResourceTag/hybrid-burst-cluster": "dev-onprem"}}
+    assert channels["Resource"] == "*"
+    assert "Condition" not in channels
+    definitions = json.loads(
+        (Path(parliament.__file__).parent / "iam_definition.json").read_text()
+    )
+    privileges = {
+        f"{service['prefix']}:{p['privilege']}": p for service in definitions for p in service["privileges"]
+    }
+    for action in channels["Action"]:
+        resource_types = [r["resource_type"] for r in privileges[action]["resource_types"]]
+        assert resource_types == [""], f"{action} has resource types {resource_types}: scope it"
+    # The registration does take a resource (the EC2 instance), so it must not be on "*".
+    assert any(r["resource_type"].startswith("instance") for r in privileges[register["Action"][0]]["resource_types"])
+
+
+def test_session_manager_needs_a_tag_to_scope_by() -> None:
+    with pytest.raises(ValueError, match="name at least one tag"):
+        grants.session_manager_instance(region="us-west-1", account_id="123456789012", instance_tags={})

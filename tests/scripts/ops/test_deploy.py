@@ -23,6 +23,8 @@ import pytest
 from pulumi.automation import OutputValue
 from pulumi.automation.events import EngineEvent
 
+from components.config.network import SESSION_MANAGER_ENDPOINTS
+from components.emr.tags import CLUSTER_TAG_KEY
 from scripts.ops import deploy, deploy_checks, deploy_plan
 from scripts.ops.aws import ClientFactory
 from scripts.ops.deploy_checks import LinePrinter
@@ -471,7 +473,15 @@ def test_operations_doc_has_the_exit_codes_the_runner_path_and_port_forwarding()
     assert "publicAccessCidrs" in runner
     assert "DEPLOY_RUNNER_LABELS" in (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
     ssm = doc.split("## Operator access", 1)[1].split("\n## ", 1)[0]
-    assert ssm.count("--document-name AWS-StartPortForwardingSessionToRemoteHost") == 2
-    assert '\\"portNumber\\":[\\"8889\\"]' in ssm
-    assert '\\"portNumber\\":[\\"19999\\"]' in ssm
+    # Both port-forwarding documents, the two UIs' ports, and what the stack builds (issue 10 item 6).
+    assert ssm.count("--document-name AWS-StartPortForwardingSession \\") == 2
+    assert "--document-name AWS-StartPortForwardingSessionToRemoteHost" in ssm
+    assert '"portNumber":["8889"]' in ssm
+    assert '"portNumber":["19999"]' in ssm
+    assert f"`{CLUSTER_TAG_KEY}" in ssm
+    assert all(f"`{endpoint}`" in ssm for endpoint in SESSION_MANAGER_ENDPOINTS)
+    operator_policy = json.loads(ssm.split("```json", 1)[1].split("```", 1)[0])
+    on_instances = [s for s in operator_policy["Statement"] if str(s["Resource"]).endswith(":instance/*")]
+    assert [s["Action"] for s in on_instances] == ["ssm:StartSession"]
+    assert f"ssm:resourceTag/{CLUSTER_TAG_KEY}" in on_instances[0]["Condition"]["StringLike"]
     assert "out/outputs/<stack>.json" in doc.split("## The stack outputs file", 1)[1].split("\n## ", 1)[0]

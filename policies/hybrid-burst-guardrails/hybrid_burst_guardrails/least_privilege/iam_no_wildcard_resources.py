@@ -76,6 +76,18 @@ STAR_ONLY_ACTIONS: dict[str, str] = {
     # against "*" (the flow-log delivery role and FIS log delivery need them).
     "logs:DescribeLogGroups": _SAR + "list_amazoncloudwatchlogs.html",
     "logs:DescribeResourcePolicies": _SAR + "list_amazoncloudwatchlogs.html",
+    # The SSM Agent's Session Manager channels and message polling (instance roles with Session Manager): no
+    # resource types in the reference (parliament's iam_definition.json agrees).
+    "ssmmessages:CreateControlChannel": _SAR + "list_amazonmessagegatewayservice.html",
+    "ssmmessages:CreateDataChannel": _SAR + "list_amazonmessagegatewayservice.html",
+    "ssmmessages:OpenControlChannel": _SAR + "list_amazonmessagegatewayservice.html",
+    "ssmmessages:OpenDataChannel": _SAR + "list_amazonmessagegatewayservice.html",
+    "ec2messages:AcknowledgeMessage": _SAR + "list_amazonmessagedeliveryservice.html",
+    "ec2messages:DeleteMessage": _SAR + "list_amazonmessagedeliveryservice.html",
+    "ec2messages:FailMessage": _SAR + "list_amazonmessagedeliveryservice.html",
+    "ec2messages:GetEndpoint": _SAR + "list_amazonmessagedeliveryservice.html",
+    "ec2messages:GetMessages": _SAR + "list_amazonmessagedeliveryservice.html",
+    "ec2messages:SendReply": _SAR + "list_amazonmessagedeliveryservice.html",
 }
 #: Not on the list: ``logs:PutResourcePolicy`` and ``logs:DescribeLogStreams`` take log-group ARNs.
 
