@@ -59,7 +59,10 @@ def test_same_responses_as_the_stock_servicer(source: str, config_of: str) -> No
     stack_request = analyzer_pb2.AnalyzeStackRequest(resources=[marshal.stack_resource(r) for r in records])
     expected = stock.AnalyzeStack(stack_request, None)
     assert ours.AnalyzeStack(stack_request, None) == expected
-    assert analyzed + len(expected.diagnostics) > 0, "the comparison must include findings, not only silence"
+    if source == "broken" or config_of == "all-mandatory":
+        # A shipped stack may be clean under its own config (dev is, since its default security groups are
+        # closed); the broken variant and the every-rule config keep the comparison from being only silence.
+        assert analyzed + len(expected.diagnostics) > 0, "the comparison must include findings, not only silence"
 
 
 def test_unknown_values_give_the_same_advisory_notes() -> None:
