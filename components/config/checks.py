@@ -24,8 +24,8 @@ from pydantic import BaseModel
 from components import naming
 
 from . import facts
+from .egress import egress_problems
 from .errors import PROJECT
-from .network import SESSION_MANAGER_ENDPOINTS
 from .stack_file import did_you_mean
 
 Problem = tuple[str, Any, str]
@@ -52,7 +52,7 @@ def cross_checks(stack: str, protect: bool, sections: Mapping[str, BaseModel]) -
     problems += _duplicates(s["network"], s["lake"], s["observability"], s["eks"])
     problems += _constructor_mirrors(protect, s["network"], s["lake"])
     problems += _s3_uris(s["emr"])
-    problems += _egress(s["emr"], s["network"])
+    problems += egress_problems(s["emr"], s["network"])
     if not naming.stack_name_problem(stack):  # a bad stack name is reported once, by check_stack_name
         problems += _names(stack, s["eks"], s["observability"])
     return problems
@@ -73,41 +73,6 @@ def _s3_uris(emr: Any) -> list[Problem]:
         problem = naming.s3_uri_problem(uri)
         if problem:
             problems.append((_k(key), uri, f"{problem}; fix the URI"))
-    return problems
-
-
-def _egress(emr: Any, net: Any) -> list[Problem]:
-    """What the nodes must reach through a VPC without a NAT (the full per-cluster derivation from the plan is
-    scripts/offline/egress.py): the Session Manager endpoints when it is on, and an https:// Alluxio tarball needs
-    the compute VPC's NAT."""
-    problems: list[Problem] = []
-    for side in ("onprem", "compute"):
-        network = getattr(net, side)
-        missing = [e for e in SESSION_MANAGER_ENDPOINTS if e not in network.interface_endpoints]
-        if emr.settings.session_manager and not network.nat_gateway and missing:
-            problems.append(
-                (
-                    _k(f"network.{side}.interfaceEndpoints"),
-                    list(network.interface_endpoints),
-                    (
-                        f"emr.settings.sessionManager is on but this VPC has no NAT and no {', '.join(missing)} "
-                        "endpoint(s): the SSM Agent could not register; add them (or set natGateway: true, or turn "
-                        "sessionManager off)"
-                    ),
-                )
-            )
-    tarball = emr.settings.alluxio.tarball_uri
-    if tarball.startswith("https://") and not net.compute.nat_gateway:
-        problems.append(
-            (
-                _k("emr.settings.alluxio.tarballUri"),
-                tarball,
-                (
-                    "the burst nodes download it at bootstrap but network.compute has no NAT gateway; copy the "
-                    "tarball to S3 and give its s3:// URI, or set network.compute.natGateway: true"
-                ),
-            )
-        )
     return problems
 
 
