@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
+import inspect
 import json
 import sys
 import types
@@ -93,7 +95,31 @@ def _preset_value(presets: dict[str, Any], path: list[str]) -> str:
     return f"`{text if len(text) <= 60 else text[:57] + '...'}`"
 
 
+@functools.cache
+def _attribute_docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's attribute docstring (the string literal under it), this class's and its bases'.
+
+    Read from the source here, not by pydantic: the config models leave ``use_attribute_docstrings`` off, because
+    it re-reads the source of every model class in every process that loads the config (docs/performance.md)."""
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls is BaseModel:
+            continue
+        try:
+            tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(cls)))
+        except (OSError, TypeError):  # no source (built-in or generated class): no docstrings
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for i, stmt in enumerate(body):
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                text = _docstring_after(body, i)
+                if text:
+                    docs[stmt.target.id] = inspect.cleandoc(text)
+    return docs
+
+
 def _walk(model: type[BaseModel], path: list[str], presets: dict[str, dict[str, Any]], rows: list[str]) -> None:
+    docs = _attribute_docstrings(model)
     for name, field in model.model_fields.items():
         key = field.alias or name
         sub = [*path, key]
@@ -101,7 +127,7 @@ def _walk(model: type[BaseModel], path: list[str], presets: dict[str, dict[str, 
         env_values = " / ".join(_preset_value(presets[e], sub[1:]) or "-" for e in stack_cfg.ENVIRONMENTS)
         rows.append(
             f"| `{'.'.join(sub)}` | {_type_name(field.annotation)} | {_default(field)} | {env_values} | "
-            f"{_cell(field.description or '')} |"
+            f"{_cell(field.description or docs.get(name, ''))} |"
         )
         if nested is not None:
             _walk(nested, sub, presets, rows)

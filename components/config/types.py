@@ -23,7 +23,9 @@ class StrictModel(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         validate_default=True,
-        use_attribute_docstrings=True,
+        # Attribute docstrings document the keys in docs/configuration.md, read by scripts/gen_docs.py from the
+        # source; pydantic's use_attribute_docstrings would re-read every model's source in every process that
+        # loads the config (~0.1 s per plan; docs/performance.md).
     )
 
 

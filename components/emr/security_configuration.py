@@ -18,6 +18,8 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,16 +36,39 @@ def private_dns_suffix(region: str) -> str:
     return "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
 
 
+def new_private_key() -> Any:
+    """A new RSA 2048 key, as in EMR's own openssl example (every Hadoop/Java component accepts it)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+_KEY_SOURCE: list[Callable[[], Any]] = [new_private_key]
+
+
+@contextmanager
+def private_keys_from(source: Callable[[], Any]) -> Iterator[None]:
+    """Within the block, generated certificates take their key from ``source`` instead of a new key each.
+
+    For the offline recorder only (``scripts/offline/recorder.py``): it records plans, never deploys them, and
+    an RSA key generation is ~0.1-0.25 s of CPU (docs/performance.md). A real run (``pulumi up``) always
+    generates a new key per certificate.
+    """
+    _KEY_SOURCE.append(source)
+    try:
+        yield
+    finally:
+        _KEY_SOURCE.pop()
+
+
 def self_signed_pem_zip(dns_suffix: str, *, validity_days: int, now: dt.datetime | None = None) -> bytes:
     """A zip with the three PEM files EMR expects, for a self-signed ``*.<dns_suffix>`` certificate."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
     now = now or dt.datetime.now(dt.UTC)
-    # RSA 2048, as in EMR's own openssl example (every Hadoop/Java component accepts it).
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _KEY_SOURCE[-1]()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{dns_suffix}")])
     cert = (
         x509.CertificateBuilder()

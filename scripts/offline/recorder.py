@@ -17,6 +17,7 @@ as absent, not as the AWS default), and computed values (ids, ARNs, DNS names ar
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import runpy
@@ -368,6 +369,19 @@ def _as_pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+@functools.cache
+def _offline_private_key() -> Any:
+    """One key pair per process for every self-signed certificate the recorded programs generate.
+
+    A plan is recorded, never deployed: the certificate object's content is a secret that the plan masks, and the
+    real program ignores it on update (ADR 0004). Generating an RSA-2048 key costs ~0.1-0.25 s of CPU each, twice
+    per stack (docs/performance.md); a real ``pulumi up`` still generates one per certificate.
+    """
+    from components.emr.security_configuration import new_private_key
+
+    return new_private_key()
+
+
 def record(
     program: Callable[[], Any] | None = None,
     *,
@@ -411,10 +425,13 @@ def record(
     rt_settings.SETTINGS.outputs.clear()
 
     def run() -> None:
-        if program is None:
-            runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-        else:
-            program()
+        from components.emr.security_configuration import private_keys_from
+
+        with private_keys_from(_offline_private_key):
+            if program is None:
+                runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+            else:
+                program()
 
     logging.getLogger("pulumi").setLevel(logging.ERROR)
     start = time.perf_counter()

@@ -22,3 +22,13 @@ def test_component_reference_has_inputs_and_outputs_of_the_network() -> None:
     assert "## `RegionalNetwork` (components/network/regional_network.py)" in text
     assert "| `private_subnet_cidrs` | `Sequence[str]` | **required** |" in text
     assert "| `peering_connection_id` | `pulumi.Output[str]` |" in text
+
+
+def test_configuration_reference_reads_attribute_docstrings_from_the_source() -> None:
+    """The models do not ask pydantic for attribute docstrings (a runtime cost); gen_docs reads them itself."""
+    from components.config.network import NetworkSide
+
+    assert NetworkSide.model_fields["az_count"].description is None
+    row = next(r for r in gen_docs.configuration_md().splitlines() if "`hybrid-burst:network.onprem.azCount`" in r)
+    assert row.endswith("so more AZs means more capacity pools to choose from. |")
+    assert "Number of AZs with a private subnet. Default: 3." in row

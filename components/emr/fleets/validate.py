@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import botocore
+import botocore.loaders
 import botocore.model
-import botocore.session
 import botocore.validate
 
 from components.config.emr import (
@@ -37,7 +37,10 @@ def placeholder_subnet_ids(count: int) -> list[str]:
 
 @functools.cache
 def _emr_model() -> botocore.model.ServiceModel:
-    return botocore.session.get_session().get_service_model("emr")
+    # What ``botocore.session.Session.get_service_model`` does, without building a session (its imports and
+    # config loading were ~0.05 s of every plan; docs/performance.md).
+    loader = botocore.loaders.create_loader()
+    return botocore.model.ServiceModel(loader.load_service_model("emr", "service-2"), service_name="emr")
 
 
 def run_job_flow_request(

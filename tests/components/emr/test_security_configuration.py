@@ -15,7 +15,9 @@ from cryptography import x509
 from components.emr.security_configuration import (
     EmrSecurityConfiguration,
     EmrSecurityConfigurationArgs,
+    new_private_key,
     private_dns_suffix,
+    private_keys_from,
     security_configuration_document,
     self_signed_pem_zip,
 )
@@ -66,6 +68,22 @@ def test_generated_zip_has_the_three_pem_files_for_the_region(region: str, suffi
         assert b"PRIVATE KEY" in zf.read("privateKey.pem")
     sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
     assert f"*.{suffix}" in sans
+
+
+def _private_key_pem(zipped: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(zipped)) as zf:
+        return zf.read("privateKey.pem")
+
+
+def test_every_generated_certificate_has_its_own_key_unless_a_key_source_is_given() -> None:
+    first = _private_key_pem(self_signed_pem_zip("ec2.internal", validity_days=30))
+    second = _private_key_pem(self_signed_pem_zip("ec2.internal", validity_days=30))
+    assert first != second, "a real run generates a key per certificate"
+    key = new_private_key()
+    with private_keys_from(lambda: key):
+        shared = {_private_key_pem(self_signed_pem_zip(s, validity_days=30)) for s in ("a.internal", "b.internal")}
+    assert len(shared) == 1, "inside private_keys_from both certificates use the given key"
+    assert _private_key_pem(self_signed_pem_zip("ec2.internal", validity_days=30)) not in shared | {first, second}
 
 
 def test_generated_certificate_is_a_secret_written_once(run_program: Callable[..., Plan]) -> None:

@@ -257,3 +257,31 @@ def test_recorded_resources_serialise_to_plain_json(run_program: Callable[..., P
         assert again["urn"] == res.urn
         assert set(again) >= {"urn", "type", "name", "custom", "id", "parent", "provider", "region", "inputs",
                               "outputs", "dependencies", "property_dependencies", "options", "secret_paths"}
+
+
+def test_generated_certificates_share_one_key_per_process_only_while_recording(
+    run_program: Callable[..., Plan],
+) -> None:
+    """The recorder lends every self-signed certificate one key per process (a plan is never deployed); outside a
+    recording, certificates get a key each (ADR 0004)."""
+    import base64
+    import io
+    import zipfile
+
+    from components.emr.security_configuration import self_signed_pem_zip
+
+    def key_of(zipped: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(zipped)) as zf:
+            return zf.read("privateKey.pem")
+
+    def program() -> None:
+        for i, suffix in enumerate(("ec2.internal", "us-west-1.compute.internal")):
+            zipped = self_signed_pem_zip(suffix, validity_days=30)
+            content = base64.b64encode(zipped).decode()
+            aws.s3.BucketObjectv2(f"certs-{i}", bucket="b", key=f"k{i}", content_base64=content)
+
+    keys = [key_of(base64.b64decode(o.inputs["contentBase64"])) for o in run_program(program).resources if o.custom]
+    again = [key_of(base64.b64decode(o.inputs["contentBase64"])) for o in run_program(program).resources if o.custom]
+    assert len(keys) == 2
+    assert len(set(keys + again)) == 1
+    assert key_of(self_signed_pem_zip("ec2.internal", validity_days=30)) not in keys
