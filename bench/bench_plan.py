@@ -49,8 +49,12 @@ def floor(runs: int, policies: list[str], stacks: list[str]) -> int:
                 samples.setdefault((pol, "stack", stack), []).append(s)
                 f = fresh.run("floor", str(s.resources), gc_policy=pol)
                 samples.setdefault((pol, "floor", stack), []).append(f)
+                i = fresh.run("imports", ",".join(s.sdk_modules), gc_policy=pol)
+                samples.setdefault((pol, "imports", stack), []).append(i)
             e = fresh.run("empty", gc_policy=pol)
             samples.setdefault((pol, "empty", ""), []).append(e)
+            s3_run = fresh.run("imports", "pulumi_aws.s3", gc_policy=pol)
+            samples.setdefault((pol, "imports", "floor"), []).append(s3_run)
         print(f"  round {round_ + 1}/{runs} done", file=sys.stderr, flush=True)
 
     def med(key: tuple[str, str, str], attr: str = "cpu_s") -> float:
@@ -62,8 +66,10 @@ def floor(runs: int, policies: list[str], stacks: list[str]) -> int:
     )
     print(header)
     print("-" * len(header))
+    net: list[str] = []
     for pol in policies:
         empty = med((pol, "empty", ""))
+        s3 = med((pol, "imports", "floor"))
         for stack in stacks:
             n = sizes[stack]
             st, fl = med((pol, "stack", stack)), med((pol, "floor", stack))
@@ -74,9 +80,28 @@ def floor(runs: int, policies: list[str], stacks: list[str]) -> int:
                 f"{pol:<18}{stack:<9}{n:>5}{st:>9.2f}{fl:>9.2f}{empty:>9.2f}{ms:>8.2f}{floor_ms:>14.2f}"
                 f"{ms / floor_ms:>7.2f}{rec_ms:>12.2f}{peak:>10.0f}"
             )
+            imp = med((pol, "imports", stack))
+            net_ms, net_floor = 1000 * (st - imp) / n, 1000 * (fl - s3) / n
+            net.append(
+                f"{pol:<18}{stack:<9}{n:>5}{imp - empty:>10.2f}{s3 - empty:>10.2f}{net_ms:>8.2f}{net_floor:>11.2f}"
+                f"{net_ms / net_floor:>7.2f}"
+            )
     print(
         "ms/res = (stack - empty) / res; floor ms/res = (floor - empty) / res; ratio = ms/res / floor ms/res;"
         " rec ms/res = CPU inside record() / res (stack program only)"
+    )
+    head = (
+        f"{'gc policy':<18}{'stack':<9}{'res':>5}{'sdk imp s':>10}{'s3 imp s':>10}{'net ms':>8}{'net floor':>11}"
+        f"{'ratio':>7}"
+    )
+    print("\nthe same, net of importing the provider SDK modules each program loads (fresh.py kind 'imports'):")
+    print(head)
+    print("-" * len(head))
+    print("\n".join(net))
+    print(
+        "sdk imp s = (empty program + the stack's pulumi_aws service modules, pulumi_eks, ...) - empty; s3 imp s = the"
+        " same for pulumi_aws.s3 (the floor's only one); net ms = (stack - its imports) / res; net floor = (floor - s3"
+        " imports) / res"
     )
     return 0
 

@@ -9,23 +9,29 @@ the figures. Kinds:
 - ``stack <name>``: the project's program (``__main__.py``) for ``stacks/Pulumi.<name>.yaml``;
 - ``floor <n>``: ``n`` plain ``aws.s3.BucketV2`` resources on one explicit provider (the SDK's floor);
 - ``empty``: the floor program with no bucket (the fixed cost: interpreter, imports, one provider);
+- ``imports <m1,m2,...>``: the empty program after importing the provider SDK modules listed (the service modules
+  of ``pulumi_aws``, ``pulumi_eks``, ...; a ``stack`` child reports the ones its program loaded as ``sdk_modules``):
+  the part of a stack's fixed cost that is the provider SDKs' import, not the program;
 - ``scale <n>``: the dev stack with a lake config generated to reach about ``n`` custom resources
   (``bench/scale_config.py``).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import resource
 import subprocess
 import sys
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+DUMP_ENV = "HB_BENCH_DUMP"
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,45 @@ class Sample:
     peak_mib: float
     """Peak resident set size of the child (``ru_maxrss``)."""
     policy: str
+    sdk_modules: tuple[str, ...] = ()
+    """Provider SDK modules (``pulumi_*`` except ``pulumi`` itself) loaded when the child finished."""
 
 
-def run(kind: str, arg: str = "", *, gc_policy: str | None = None, python: str = sys.executable) -> Sample:
-    """One fresh process; ``gc_policy`` sets ``HB_GC_POLICY`` for it (None: the project's default)."""
+SDK_PREFIXES = ("pulumi_aws.", "pulumi_eks", "pulumi_kubernetes")
+
+
+def sdk_modules() -> list[str]:
+    """The provider SDK modules this process has really loaded (``pulumi_aws`` loads service modules lazily: a
+    module object stays a stub until first used)."""
+    return sorted(
+        name
+        for name, mod in list(sys.modules.items())
+        if name.startswith(SDK_PREFIXES) and type(mod) is types.ModuleType and hasattr(mod, "__path__")
+    )
+
+
+def import_sdk_modules(names: list[str]) -> None:
+    """Import and load each module (touching an attribute makes a lazy module execute)."""
+    for name in names:
+        getattr(importlib.import_module(name), "__hb_load__", None)
+
+
+def run(
+    kind: str,
+    arg: str = "",
+    *,
+    gc_policy: str | None = None,
+    python: str = sys.executable,
+    dump: Path | None = None,
+) -> Sample:
+    """One fresh process; ``gc_policy`` sets ``HB_GC_POLICY`` for it (None: the project's default); ``dump``: the
+    child also writes the recorded resources there as JSON (after measuring; for a run whose figures are unused)."""
     env = dict(os.environ)
     if gc_policy is not None:
         env["HB_GC_POLICY"] = gc_policy
+    env.pop(DUMP_ENV, None)
+    if dump is not None:
+        env[DUMP_ENV] = str(dump)
     env.setdefault("PYTHONHASHSEED", "0")
     # As on a developer's machine: the project's modules are compiled once and then loaded from __pycache__ (with
     # PYTHONDONTWRITEBYTECODE every process would recompile them, ~0.2 s that is not the program's cost).
@@ -66,7 +104,16 @@ def run(kind: str, arg: str = "", *, gc_policy: str | None = None, python: str =
         raise RuntimeError(f"{kind} {arg} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Sample(kind, arg, cpu, data["record_cpu_s"], data["resources"], data["peak_kib"] / 1024, data["policy"])
+    return Sample(
+        kind,
+        arg,
+        cpu,
+        data["record_cpu_s"],
+        data["resources"],
+        data["peak_kib"] / 1024,
+        data["policy"],
+        tuple(data.get("sdk_modules", ())),
+    )
 
 
 def warm_up(python: str = sys.executable) -> None:
@@ -109,6 +156,9 @@ def _child(argv: list[str]) -> int:
         plan = recorder.record(floor_program(int(argv[1])), stack="floor", config={})
     elif kind == "empty":
         plan = recorder.record(floor_program(0), stack="floor", config={})
+    elif kind == "imports":
+        import_sdk_modules([m for m in argv[1].split(",") if m] if len(argv) > 1 else [])
+        plan = recorder.record(floor_program(0), stack="floor", config={})
     elif kind == "scale":
         sys.path.insert(0, str(ROOT / "bench"))
         from scale_config import scale_config
@@ -119,9 +169,17 @@ def _child(argv: list[str]) -> int:
         return 2
     record_cpu = time.process_time() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if os.environ.get(DUMP_ENV):
+        Path(os.environ[DUMP_ENV]).write_text(json.dumps([r.to_dict() for r in plan.resources]))
     print(
         json.dumps(
-            {"record_cpu_s": record_cpu, "resources": len(plan.custom_resources), "peak_kib": peak, "policy": chosen}
+            {
+                "record_cpu_s": record_cpu,
+                "resources": len(plan.custom_resources),
+                "peak_kib": peak,
+                "policy": chosen,
+                "sdk_modules": sdk_modules(),
+            }
         )
     )
     return 0

@@ -63,10 +63,14 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     counts = recorder.RECORDINGS + _WORKER_RECORDINGS
-    stacks = {k.removeprefix("stack:"): v for k, v in sorted(counts.items()) if k.startswith("stack:")}
+
+    def by_stack(prefix: str) -> str:
+        found = {k.removeprefix(prefix): v for k, v in sorted(counts.items()) if k.startswith(prefix)}
+        return f"{sum(found.values())} ({', '.join(f'{k} {v}' for k, v in found.items()) or 'none'})"
+
     terminalreporter.write_line(
-        f"recordings this session: {sum(stacks.values())} of the program's stacks "
-        f"({', '.join(f'{k} {v}' for k, v in stacks.items()) or 'none'}), {counts['program']} ad-hoc test programs"
+        f"recordings this session: the shipped stack files {by_stack('stack:')}, the program with a changed config "
+        f"{by_stack('changed:')}, {counts['program']} ad-hoc test programs"
     )
 
 
@@ -93,6 +97,14 @@ def run_stack() -> Callable[..., Plan]:
         return plan_cache.recorded(stack, config)
 
     return run
+
+
+@pytest.fixture
+def recorder_from_cache() -> Iterator[None]:
+    """For tests of scripts that record a stack themselves (``scripts/plan.py``, ``scripts/ops/deploy.py``): their
+    recordings of the project's program come from the session cache (``tests/plan_cache.py``)."""
+    with plan_cache.serving_recorder():
+        yield
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ returns a NEW ``Plan`` unpickled from it, so a test that mutates what it got (a 
 what another test sees (``tests/test_plan_cache.py`` proves it). Tests that need a changed config pass it and get
 their own entry; a recording that raises (a config error) is not cached, it raises again on the next call.
 
+Tests of the scripts that record a stack themselves (``scripts/plan.py``, ``scripts/ops/deploy.py``) run them inside
+``serving_recorder()``, which answers their recordings of the project's program from this cache.
+
 Under pytest-xdist the workers share the cache through files in the session's common temporary directory, one file
 per key, written under a per-key ``flock``: the first worker to ask records, the other waits and loads the file.
 ``scripts.offline.recorder.RECORDINGS`` counts the recordings; the session prints the total at the end.
@@ -18,10 +21,12 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from scripts.offline import recorder
 from scripts.offline.recorder import Plan, read_stack_config, record
 
 _MEMORY: dict[str, bytes] = {}
@@ -86,3 +91,29 @@ def recorded(stack: str, config: Mapping[str, Any] | None = None) -> Plan:
     cfg = dict(read_stack_config(stack) if config is None else config)
     plan: Plan = pickle.loads(_blob(stack, cfg))  # noqa: S301 - our own pickle, written by this session
     return plan
+
+
+@contextmanager
+def serving_recorder() -> Iterator[None]:
+    """Within the block, ``scripts.offline.recorder.record`` of the project's program (no ``program``, not a
+    preview) answers from this cache: for tests of scripts that record a stack (``scripts/plan.py``,
+    ``scripts/ops/deploy.py``), which test the script, not the recording. Ad-hoc programs and previews are recorded
+    as usual; the recording itself is tested in ``tests/scripts/offline/test_recorder.py``."""
+    real: Callable[..., Plan] = recorder.record
+
+    def cached(
+        program: Callable[[], Any] | None = None,
+        *,
+        stack: str = "dev",
+        config: Mapping[str, Any] | None = None,
+        preview: bool = False,
+    ) -> Plan:
+        if program is not None or preview:
+            return real(program, stack=stack, config=config, preview=preview)
+        return recorded(stack, config)
+
+    recorder.record = cached  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        recorder.record = real  # type: ignore[assignment]

@@ -43,8 +43,9 @@ from .wire import SIG as _SIG
 from .wire import UNKNOWN
 
 RECORDINGS: Counter[str] = Counter()
-"""Recordings made by this process, by kind: ``stack:<name>`` (the project's program) or ``program`` (an ad-hoc
-program, e.g. a component test). The test session prints the totals (tests/conftest.py)."""
+"""Recordings made by this process, by kind: ``stack:<name>`` (the project's program with the stack file's config),
+``changed:<name>`` (the program with another config: a test's edit, a stack without a file) or ``program`` (an
+ad-hoc program, e.g. a component test). The test session prints the totals (tests/conftest.py)."""
 
 LIMITS = (
     "Offline plan: resources were registered under Pulumi's mocks, not by the engine. It cannot know "
@@ -369,6 +370,21 @@ def _as_pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _kind(
+    program: Callable[[], Any] | None, stack: str, config: Mapping[str, Any] | None, cfg: Mapping[str, Any]
+) -> str:
+    """The :data:`RECORDINGS` key of one recording."""
+    if program is not None:
+        return "program"
+    if config is None:
+        return f"stack:{stack}"
+    try:
+        shipped = dict(cfg) == read_stack_config(stack)
+    except Exception:  # noqa: BLE001 - no (valid) stack file of that name: a config of the test's own
+        shipped = False
+    return f"stack:{stack}" if shipped else f"changed:{stack}"
+
+
 @functools.cache
 def _offline_private_key() -> Any:
     """One key pair per process for every self-signed certificate the recorded programs generate.
@@ -401,7 +417,7 @@ def record(
     from pulumi.runtime.sync_await import _sync_await
 
     cfg = read_stack_config(stack) if config is None else dict(config)
-    RECORDINGS["program" if program is not None else f"stack:{stack}"] += 1
+    RECORDINGS[_kind(program, stack, config, cfg)] += 1
     monitor = RecordingMonitor(stack)
     engine = _Engine()
     from google.protobuf import empty_pb2

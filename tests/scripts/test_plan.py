@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,15 @@ import yaml
 
 from scripts import plan
 from scripts.offline import layout
+from tests import plan_cache
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _recordings_from_the_session_cache() -> Iterator[None]:
+    """plan.py's recordings of the shipped stacks come from the session cache (tests/plan_cache.py): these tests
+    test the command line, the recorder is tested in tests/scripts/offline/test_recorder.py."""
+    with plan_cache.serving_recorder():
+        yield
 
 
 @pytest.fixture(scope="module")

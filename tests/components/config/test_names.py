@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError, checks, load_stack_config
-from scripts.offline.recorder import Plan, read_stack_config, record
+from scripts.offline.recorder import Plan, read_stack_config
+from tests import plan_cache
 
 # (resource type, input property) pairs whose value the program derives from the stack name.
 NAMED: dict[tuple[str, str], str] = {
@@ -43,8 +44,6 @@ LONG_STACK = "team-analytics-x"
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, tuple[Plan, Any]]:
-    from pulumi.runtime import settings
-    from pulumi.runtime.config import set_all_config
 
     out: dict[str, tuple[Plan, Any]] = {}
     for stack, source, extra in (
@@ -54,13 +53,7 @@ def plans() -> dict[str, tuple[Plan, Any]]:
     ):
         raw = dict(read_stack_config(source)) | extra
         cfg = load_stack_config(raw, stack=stack)
-        settings.ROOT.set(None)
-        set_all_config({}, [])
-        try:
-            out[stack] = (record(stack=stack, config=raw), cfg)
-        finally:
-            settings.ROOT.set(None)
-            set_all_config({}, [])
+        out[stack] = (plan_cache.recorded(stack, raw), cfg)
     return out
 
 

@@ -185,6 +185,7 @@ def test_all_with_one_record_file_is_refused(tmp_path: Path, capsys: pytest.Capt
     assert "put {stack} in the path" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("recorder_from_cache")
 def test_diff_against_a_record_file_prints_and_reports_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The real dev plan against an edited copy of itself: one resource more, one less, a new release label."""
     assert plan.main(["--stack", "dev", "--quiet", "--no-policy", "--json", str(tmp_path / "head.json")]) == 0

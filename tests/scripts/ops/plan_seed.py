@@ -225,7 +225,13 @@ def seed_from_plan(
             Name=f"{topic.inputs['name']}-{suffix}", Attributes=attributes
         )["TopicArn"]
 
-    # --- the account's Glue Data Catalog settings -------------------------------------------------------------
+    seed_catalog_encryption(aws, plan)
+    return SeededStack(out, fleets)
+
+
+def seed_catalog_encryption(aws: ClientFactory, plan: Plan) -> None:
+    """The account's Glue Data Catalog settings, as the plan sets them (one per account and region: every seeded
+    stack of the session shares them)."""
     (catalog,) = plan.of_type("aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings")
     settings = catalog.inputs["dataCatalogEncryptionSettings"]
     at_rest, passwords = settings["encryptionAtRest"], settings["connectionPasswordEncryption"]
@@ -237,4 +243,3 @@ def seed_from_plan(
             **({"AwsKmsKeyId": passwords["awsKmsKeyId"]} if passwords.get("awsKmsKeyId") else {}),
         },
     })
-    return SeededStack(out, fleets)

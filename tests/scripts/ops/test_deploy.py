@@ -404,6 +404,7 @@ def test_tcp_reachability_is_bounded_and_real() -> None:
     assert deploy_checks.tcp_reachable("127.0.0.1", port, 5.0) is False, "nothing listens any more"
 
 
+@pytest.mark.usefixtures("recorder_from_cache")
 def test_eks_reachability_names_the_fix(monkeypatch: pytest.MonkeyPatch, aws: ClientFactory) -> None:
     """staging has EMR on EKS with a private endpoint: before the first deploy the check warns; once the cluster
     exists (moto's EKS), an unreachable endpoint is exit 3 with both supported fixes named."""

@@ -15,17 +15,18 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from scripts.offline.recorder import Plan, record
+from scripts.offline.recorder import Plan
 from scripts.ops import smoke
 from scripts.ops.aws import ClientFactory, client_factory
-from tests.scripts.ops.plan_seed import SeededStack, seed_from_plan
+from tests import plan_cache
+from tests.scripts.ops.plan_seed import SeededStack, seed_catalog_encryption, seed_from_plan
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
 def dev_plan() -> Plan:
-    return record(stack="dev")
+    return plan_cache.recorded("dev")
 
 
 @pytest.fixture(scope="module")
@@ -226,10 +227,15 @@ BREAKAGES: list[Breakage] = [
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda f: f.__name__.lstrip("_"))
 def test_each_breakage_fails_its_check(
-    aws: ClientFactory, seeded: SeededStack, expected: smoke.Expected, breakage: Breakage
+    aws: ClientFactory, seeded: SeededStack, dev_plan: Plan, expected: smoke.Expected, breakage: Breakage
 ) -> None:
     check = breakage(aws, seeded)
-    results = smoke.run_checks(seeded.outputs, seeded.clients(aws), expected)
+    try:
+        results = smoke.run_checks(seeded.outputs, seeded.clients(aws), expected)
+    finally:
+        # The catalog's encryption settings are account-wide in the session's one emulator: put them back, or the
+        # module's shared stack fails its Glue check in whichever test runs next on this worker.
+        seed_catalog_encryption(aws, dev_plan)
     text, ok = smoke.report(results)
     assert ok is False
     assert f"FAIL  {check}:" in text
