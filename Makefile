@@ -2,6 +2,7 @@
 # first use (idempotent: a stamp file records that requirements*.txt were installed; editing them reinstalls).
 #
 #   make plan [STACK=prod]   offline plan + policy check of one stack (default: dev)
+#   make plan-all            every stack in stacks/, in one process (imports paid once), with the policy packs
 #   make test                the whole test suite (pytest-xdist, 2 workers)
 #   make lint                ruff + mypy
 #   make venv                only create/refresh the virtualenv and the policy pack's own (make pack-venv)
@@ -26,7 +27,7 @@ STAMP := $(VENV)/.requirements-installed
 # Run tools as an activated venv would: its bin/ first on PATH (tests look up shellcheck, check-jsonschema, ...).
 IN_VENV := PATH="$(abspath $(BIN)):$$PATH" VIRTUAL_ENV="$(abspath $(VENV))"
 
-.PHONY: venv pack-venv pack-wheel plan test lint clean-venv
+.PHONY: venv pack-venv pack-wheel plan plan-all test lint clean-venv
 
 venv: $(STAMP) $(PACK_STAMP)
 
@@ -48,6 +49,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 plan: $(STAMP)
 	$(IN_VENV) "$(BIN)/python" scripts/plan.py --stack "$(STACK)" --report "out/plan-{stack}.md"
+
+plan-all: $(STAMP)
+	$(IN_VENV) "$(BIN)/python" scripts/plan.py --all --report "out/plan-{stack}.md"
 
 test: $(STAMP)
 	$(IN_VENV) "$(BIN)/python" -m pytest $(PYTEST_ARGS)
