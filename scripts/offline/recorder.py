@@ -17,12 +17,10 @@ as absent, not as the AWS default), and computed values (ids, ARNs, DNS names ar
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import runpy
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from components.config.stack_file import read_stack_file
 
 from . import mock_outputs
 from .layout import PROJECT, ROOT, STACKS_DIR, stack_file, stacks
+from .recordings import RECORDINGS, offline_private_key, recording_kind
 from .wire import ARCHIVE as _ARCHIVE
 from .wire import ASSET as _ASSET
 from .wire import OUTPUT as _OUTPUT
@@ -41,11 +40,6 @@ from .wire import RESOURCE as _RESOURCE
 from .wire import SECRET as _SECRET
 from .wire import SIG as _SIG
 from .wire import UNKNOWN
-
-RECORDINGS: Counter[str] = Counter()
-"""Recordings made by this process, by kind: ``stack:<name>`` (the project's program with the stack file's config),
-``changed:<name>`` (the program with another config: a test's edit, a stack without a file) or ``program`` (an
-ad-hoc program, e.g. a component test). The test session prints the totals (tests/conftest.py)."""
 
 LIMITS = (
     "Offline plan: resources were registered under Pulumi's mocks, not by the engine. It cannot know "
@@ -370,34 +364,6 @@ def _as_pulumi_config(config: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _kind(
-    program: Callable[[], Any] | None, stack: str, config: Mapping[str, Any] | None, cfg: Mapping[str, Any]
-) -> str:
-    """The :data:`RECORDINGS` key of one recording."""
-    if program is not None:
-        return "program"
-    if config is None:
-        return f"stack:{stack}"
-    try:
-        shipped = dict(cfg) == read_stack_config(stack)
-    except Exception:  # noqa: BLE001 - no (valid) stack file of that name: a config of the test's own
-        shipped = False
-    return f"stack:{stack}" if shipped else f"changed:{stack}"
-
-
-@functools.cache
-def _offline_private_key() -> Any:
-    """One key pair per process for every self-signed certificate the recorded programs generate.
-
-    A plan is recorded, never deployed: the certificate object's content is a secret that the plan masks, and the
-    real program ignores it on update (ADR 0004). Generating an RSA-2048 key costs ~0.1-0.25 s of CPU each, twice
-    per stack (docs/performance.md); a real ``pulumi up`` still generates one per certificate.
-    """
-    from components.emr.security_configuration import new_private_key
-
-    return new_private_key()
-
-
 def record(
     program: Callable[[], Any] | None = None,
     *,
@@ -417,7 +383,7 @@ def record(
     from pulumi.runtime.sync_await import _sync_await
 
     cfg = read_stack_config(stack) if config is None else dict(config)
-    RECORDINGS[_kind(program, stack, config, cfg)] += 1
+    RECORDINGS[recording_kind(program, stack, config, cfg)] += 1
     monitor = RecordingMonitor(stack)
     engine = _Engine()
     from google.protobuf import empty_pb2
@@ -443,7 +409,7 @@ def record(
     def run() -> None:
         from components.emr.security_configuration import private_keys_from
 
-        with private_keys_from(_offline_private_key):
+        with private_keys_from(offline_private_key):
             if program is None:
                 runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
             else:
