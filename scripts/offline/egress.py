@@ -5,7 +5,8 @@ a gateway endpoint (S3), an interface endpoint with private DNS, or a NAT gatewa
 (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-clusters-in-a-vpc.html, "Private subnets"; the launch
 post https://aws.amazon.com/blogs/aws/new-launch-amazon-emr-clusters-in-private-subnets/ names KMS as a service
 that needs a NAT or an endpoint). A missing route does not fail the plan: the agent, the disk encryption or the
-node's registration times out on the node, long after ``pulumi up``.
+node's registration times out on the node, long after ``pulumi up``
+(decision: docs/adr/0008-vpc-egress-and-session-manager.md).
 
 The services are *derived*, per cluster, from what the plan registers (nothing here lists a cluster's services):
 
