@@ -191,7 +191,7 @@ def _plausible_file(data: st.DataObject, directory: Path) -> tuple[Path, str]:
         paths = _paths(doc)
         if op == "other-stack":
             other = SEEDS[f"{data.draw(st.sampled_from(SHIPPED), label='from')}:in-full"]
-            paths = [p for p in _paths(other) if p[:-1] in set(paths) | {()} and _safe_get(doc, p) != _get(other, p)]
+            paths = [p for p in _paths(other) if _settable(doc, p) and _safe_get(doc, p) != _get(other, p)]
             if paths:
                 path = data.draw(st.sampled_from(paths), label="path")
                 _parent(doc, path)[path[-1]] = json.loads(json.dumps(_get(other, path)))
@@ -215,6 +215,14 @@ def _safe_get(doc: Any, path: Path_) -> Any:
 
 
 _MISSING = object()
+
+
+def _settable(doc: Any, path: Path_) -> bool:
+    """Whether ``path`` can be assigned in ``doc``: its parent exists, and a list index is within the list."""
+    parent = _safe_get(doc, path[:-1])
+    if isinstance(parent, dict):
+        return True
+    return isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent)
 
 
 def _assert_clear(err: ConfigError) -> None:
