@@ -267,8 +267,8 @@ def test_a_mutated_stack_file_is_refused_with_its_key_or_accepted(
         event("accepted")
 
 
-# A recording of the program takes seconds: a fraction of the profile's examples (3 in CI, 40 in the long profile).
-_PLANNED = max(3, settings.default.max_examples // 25)
+# A recording of the program takes seconds: a fraction of the profile's examples (2 in CI, 25 in the long profile).
+_PLANNED = max(2, settings.default.max_examples // 40)
 
 
 @settings(
