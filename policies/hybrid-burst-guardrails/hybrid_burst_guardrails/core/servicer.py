@@ -28,6 +28,7 @@ on, that test (and the import below) fail instead of the pack silently changing 
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -141,8 +142,21 @@ class GuardrailsServicer(StockServicer):  # type: ignore[misc]
             return super().AnalyzeStack(request, context)
 
 
+#: The collector's thresholds for the pack process: the project's plan policy (``scripts/offline/gc_policy.py``). With
+#: CPython's default (700, 10, 10), ``AnalyzeStack`` over 5,000 resources spent about half its CPU in the cyclic
+#: collector re-scanning the proxies each stack policy builds, and its cost per resource grew with the stack
+#: (docs/performance.md, "The policy pack").
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def apply_gc_policy() -> None:
+    """Set :data:`GC_THRESHOLDS` for this process (the pack process; ``serve`` calls it)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def serve(servicer: Any) -> None:
     """Serve ``servicer`` as ``PolicyPack.__init__`` serves its own: same server options, port on stdout, block."""
+    apply_gc_policy()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=4),
         options=sdk._GRPC_CHANNEL_OPTIONS,

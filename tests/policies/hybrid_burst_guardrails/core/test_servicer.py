@@ -132,3 +132,17 @@ def test_what_the_servicer_relies_on_in_pulumi_policy_exists() -> None:
     for name in ("Analyze", "AnalyzeStack", "Configure", "ConfigureStack", "GetAnalyzerInfo"):
         assert callable(getattr(sdk._PolicyAnalyzerServicer, name))
     assert isinstance(sdk.json_format, pack_servicer._MemoJsonFormat | type(json_format))
+
+
+def test_the_pack_process_uses_the_projects_gc_thresholds() -> None:
+    import gc
+
+    from scripts.offline import gc_policy
+
+    assert pack_servicer.GC_THRESHOLDS == gc_policy.THRESHOLDS, "one collector policy for the plan and the pack"
+    before = gc.get_threshold()
+    try:
+        pack_servicer.apply_gc_policy()
+        assert gc.get_threshold() == gc_policy.THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
