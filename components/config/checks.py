@@ -26,6 +26,7 @@ from components import naming
 from . import facts
 from .egress import egress_problems
 from .errors import PROJECT
+from .pipeline import pipeline_writer_problems
 from .stack_file import did_you_mean
 
 Problem = tuple[str, Any, str]
@@ -53,6 +54,7 @@ def cross_checks(stack: str, protect: bool, sections: Mapping[str, BaseModel]) -
     problems += _constructor_mirrors(protect, s["network"], s["lake"])
     problems += _s3_uris(s["emr"])
     problems += egress_problems(s["emr"], s["network"])
+    problems += pipeline_writer_problems(s["emr"], s["eks"], s["lake"])
     if not naming.stack_name_problem(stack):  # a bad stack name is reported once, by check_stack_name
         problems += _names(stack, s["eks"], s["observability"])
     return problems
@@ -193,7 +195,8 @@ def _duplicates(net: Any, lake: Any, obs: Any, eks: Any) -> list[Problem]:
         )
     problems += _repeats(_k("lake.admins"), lake.admins, "a Lake Formation admin")
     problems += _repeats(
-        _k("lake.locationGrants"), lake.location_grants, "the same principal and zone", lambda g: (g.principal, g.zone)
+        _k("lake.locationGrants"), lake.location_grants, "the same principal and location",
+        lambda g: (g.principal, g.zone, g.prefix),
     )
     problems += _repeats(
         _k("lake.grants"),

@@ -411,14 +411,8 @@ class LakeConfig(StrictModel):
                         f"@tagGrants.{i}.expression.{key}: {bad or 'empty'} not in the tag's values "
                         f"{self.lf_tags[key]}"
                     )
-        seen: set[tuple[str, str, str | None]] = set()
         for i, lgrant in enumerate(self.location_grants):
             check_principal(f"locationGrants.{i}", lgrant.principal)
-            location = (lgrant.principal, lgrant.zone, lgrant.prefix)
-            if location in seen:
-                raise ValueError(f"@locationGrants.{i}: repeats an earlier grant to {lgrant.principal} on the same "
-                                 "location; remove it")
-            seen.add(location)
         return self
 
     def database(self, name: str) -> DatabaseConfig:

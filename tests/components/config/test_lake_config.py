@@ -110,6 +110,38 @@ def test_location_grant_prefix_accepted_and_repeats_rejected() -> None:
     grant = {"principal": "emr-runtime", "zone": "raw", "prefix": "tpcds/store_sales/"}
     lake = LakeConfig.model_validate({**PRESETS["dev"], "locationGrants": [grant]})
     assert lake.location_grants[0].prefix == "tpcds/store_sales/"
-    err = _lake({"locationGrants": [grant, dict(grant)]})
-    assert "locationGrants.1" in str(err)
+    whole = {"principal": "emr-runtime", "zone": "raw"}
+    instance = {"principal": "emr-instance", "zone": "raw", "prefix": "tpcds/"}
+    cfg = load_stack_config({**BASE, "hybrid-burst:lake": {"locationGrants": [whole, grant, instance]}}, stack="dev")
+    assert len(cfg.lake.location_grants) == 3, "a zone and a prefix under it are two locations"
+    err = _lake({"locationGrants": [instance, grant, dict(grant)]})
+    assert err.keys == ["hybrid-burst:lake.locationGrants.2"]
     assert "repeats" in str(err)
+
+
+def _writer_problems(config: dict[str, Any]) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        load_stack_config(deep_merge(BASE, config), stack="dev")
+    return [line for line in str(err.value).splitlines() if "lake pipeline" in line]
+
+
+def test_every_pipeline_principal_can_create_its_tables() -> None:
+    """dev runs Spark steps as the instance role: without its CREATE_TABLE and raw/tpcds/ location the config fails
+    naming both keys and the fix; turning Lake Formation on moves the need to the runtime role, which has both."""
+    grants = [g for g in PRESETS["dev"]["grants"] if g["principal"] != "emr-instance"]
+    problems = _writer_problems({"hybrid-burst:lake": {"grants": grants, "locationGrants": []}})
+    assert len(problems) == 2
+    assert "lake.grants: gives emr-instance no CREATE_TABLE on database tpcds" in problems[0]
+    assert "lake.locationGrants: gives emr-instance no data location covering raw/tpcds/" in problems[1]
+    assert "prefix: tpcds/" in problems[1]
+    governed = load_stack_config(deep_merge(BASE, {"hybrid-burst:emr": {"settings": {"lakeFormation": True}},
+                                                   "hybrid-burst:lake": {"grants": grants}}), stack="dev")
+    assert governed.emr.settings.lake_formation
+
+
+def test_pipeline_database_is_the_pipelines() -> None:
+    from components.config.pipeline import PIPELINE_DATABASE
+    from components.lake.lake_pipeline import PIPELINE_DATABASE as PIPELINE
+    from jobs.tpcds_to_iceberg import parse_args
+
+    assert PIPELINE_DATABASE == PIPELINE == parse_args(["--source-root", "s3://b/t"]).database
