@@ -1,5 +1,5 @@
-"""The EMR side: region guardrails, per-cluster telemetry, the on-prem proxy and burst clusters, and the stable
-names of the on-prem endpoints.
+"""The EMR side: per-cluster telemetry, the on-prem proxy and burst clusters, and the stable names of the on-prem
+endpoints (EMR block public access is account-wide: stack/baseline.py).
 
 The two clusters are created in parallel: the burst side only knows the on-prem endpoints by their stable names
 (``namenode.<zone>``, ``metastore.<zone>``, plan-time strings); the records are pointed at the on-prem primary once
@@ -20,7 +20,6 @@ from components.config import StackConfig
 from components.config.lake import EMR_INSTANCE
 from components.emr import configurations as emr_conf
 from components.emr.artifacts import Artifact, BootstrapScript, bootstrap_artifact
-from components.emr.block_public_access import EmrRegionGuardrails, EmrRegionGuardrailsArgs
 from components.emr.emr_cluster import EmrCluster, EmrClusterArgs, ManagedScalingLimits
 from components.emr.fleets.plan import ClusterFleets
 from components.emr.onprem_endpoints import OnpremEndpoints, OnpremEndpointsArgs
@@ -184,15 +183,6 @@ def build_clusters(
     """Both clusters; their instance roles are created under ``role_path``, the path the lake's runtime role
     trusts (``instance_role_path``)."""
     settings = cfg.emr.settings
-    for site in sites:
-        EmrRegionGuardrails(
-            f"{site.side}-emr-guardrails",
-            EmrRegionGuardrailsArgs(
-                block_public_access=settings.block_public_access,
-                require_imdsv2=settings.account_imdsv2_required,
-            ),
-            opts=pulumi.ResourceOptions(provider=site.provider),
-        )
     telemetry = {site.cluster: _telemetry(cfg, site, network, storage) for site in sites}
 
     onprem = sites.onprem

@@ -17,6 +17,7 @@ from components.lake.storage_zones import StorageZones, StorageZonesArgs, ZoneBu
 from components.security import grants
 from components.security.kms_key import KmsKey, KmsKeyArgs
 
+from .baseline import AccountBaselines, build_account_baseline
 from .network import Network
 from .sites import Site, Sites
 
@@ -31,6 +32,8 @@ class LakeStorage:
     zones: Mapping[str, StorageZones]
     """Side -> its storage zones (``Site.lake_zones``)."""
     catalog_key: KmsKey
+    baseline: AccountBaselines
+    """The account's singletons, in the owning stack only (``accountBaseline.ownership: own``)."""
     catalog: DataCatalog
     pipeline: LakePipeline
     """The lake-filling Spark job in the compute artifacts bucket (EMR steps and EMR on EKS run it)."""
@@ -78,17 +81,18 @@ def build_storage(cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str],
         KmsKeyArgs(account_id=account_id, region=compute.region, purpose="catalog", protect=cfg.protect),
         opts=in_compute,
     )
+    baseline = build_account_baseline(cfg, sites, account_id, catalog_kms_key_arn=catalog_key.key_arn)
     catalog = DataCatalog(
         "lake-catalog",
         DataCatalogArgs(
             region=compute.region,
             account_id=account_id,
-            catalog_kms_key_arn=catalog_key.key_arn,
             data_kms_key_arn=data_keys[compute.side].key_arn,
             logs_kms_key_arn=network.logs_key_arn(compute),
             databases=cfg.lake.databases,
             zone_uris={z: zones[compute.side].bucket(z).s3_uri() for z in REGISTERED_ZONES},
             protect=cfg.protect,
+            wait_for=baseline.catalog_dependencies,
         ),
         opts=in_compute,
     )
@@ -101,7 +105,9 @@ def build_storage(cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str],
         ),
         opts=in_compute,
     )
-    return LakeStorage(data_keys=data_keys, zones=zones, catalog_key=catalog_key, catalog=catalog, pipeline=pipeline)
+    return LakeStorage(
+        data_keys=data_keys, zones=zones, catalog_key=catalog_key, baseline=baseline, catalog=catalog, pipeline=pipeline
+    )
 
 
 def principal_statements(
@@ -136,7 +142,6 @@ def build_governance(
         LakeGovernanceArgs(
             region=compute.region,
             account_id=account_id,
-            admins=cfg.lake.admins,
             registered_buckets={z: storage.bucket(compute, z) for z in REGISTERED_ZONES},
             catalog_kms_key_arn=storage.catalog_key.key_arn,
             database_names=storage.catalog.database_names,
@@ -151,6 +156,7 @@ def build_governance(
             emr_instance_role_path=emr_instance_role_path,
             # The runtime role runs the pipeline's EMR steps (fill_lake): the job file, raw/<database>/ writes.
             emr_runtime_statements=[storage.pipeline.writer_statements()],
+            wait_for=storage.baseline.lake_dependencies,
         ),
         opts=pulumi.ResourceOptions(provider=compute.provider),
     )

@@ -8,7 +8,7 @@
 - duplicates: list entries that would become two resources with one name (one URN) or two resources managing
   one AWS object;
 - the checks that components make in their constructors (their second line of defence), made here first:
-  ``forceDestroy`` with ``protect``, an empty Lake Formation admin list, the dashboard's peering metric filter.
+  ``forceDestroy`` with ``protect``, the dashboard's peering metric filter.
 
 Each problem is ``(key, value, message)`` with the key as written in the stack file.
 """
@@ -51,6 +51,9 @@ def cross_checks(stack: str, protect: bool, sections: Mapping[str, BaseModel]) -
     problems += _emr_release(s["emr"])
     problems += _eks_facts(s["eks"])
     problems += _duplicates(s["network"], s["lake"], s["observability"], s["eks"])
+    problems += _repeats(
+        _k("accountBaseline.lakeFormationAdmins"), s["accountBaseline"].lake_formation_admins, "a Lake Formation admin"
+    )
     problems += _constructor_mirrors(protect, s["network"], s["lake"])
     problems += _s3_uris(s["emr"])
     problems += egress_problems(s["emr"], s["network"])
@@ -193,7 +196,6 @@ def _duplicates(net: Any, lake: Any, obs: Any, eks: Any) -> list[Problem]:
             getattr(net, side).interface_endpoints,
             "one VPC endpoint per service",
         )
-    problems += _repeats(_k("lake.admins"), lake.admins, "a Lake Formation admin")
     problems += _repeats(
         _k("lake.locationGrants"), lake.location_grants, "the same principal and location",
         lambda g: (g.principal, g.zone, g.prefix),
@@ -255,16 +257,6 @@ def _constructor_mirrors(protect: bool, net: Any, lake: Any) -> list[Problem]:
                 True,
                 ("is on while hybrid-burst:protect is on: protected data buckets must never be force-destroyed - "
                 "set lake.forceDestroy: false (or protect: false for a throwaway stack)"),
-            )
-        )
-    # components/lake/lake_governance.py: Lake Formation needs at least one admin to grant anything.
-    if not lake.admins:
-        problems.append(
-            (
-                _k("lake.admins"),
-                [],
-                ("is empty; Lake Formation only lets its admins grant, so the program could not manage grants - "
-                "list 'deployer' (whoever runs pulumi up) or an admin role ARN"),
             )
         )
     cidr = ipaddress.ip_network(net.onprem.cidr)

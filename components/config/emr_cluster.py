@@ -286,13 +286,6 @@ class EmrClusterSettings(StrictModel):
     onprem_dns_zone: str = "onprem.hybrid-burst.internal"
     """Route 53 private zone with stable names of the on-prem endpoints (``namenode.``, ``metastore.``).
     Default: onprem.hybrid-burst.internal."""
-    account_imdsv2_required: bool = False
-    """Also set the region's account-wide EC2 instance-metadata defaults to IMDSv2-only
-    (``aws.ec2.InstanceMetadataDefaults``; affects every new instance of the account in both regions). Default:
-    off - the clusters already require IMDSv2 through their security configuration
-    (``InstanceMetadataServiceConfiguration``); turn this on in accounts dedicated to the platform."""
-    block_public_access: bool = True
-    """Account-level EMR block public access per region (no exceptions, not even port 22). Default: on."""
     session_manager: bool = True
     """Operator access without SSH: both clusters' instance roles get the SSM Agent's Session Manager permissions,
     the agent's registration scoped to the cluster's own instances (tag ``hybrid-burst-cluster``), and each VPC

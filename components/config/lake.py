@@ -29,10 +29,6 @@ EMR_INSTANCE = "emr-instance"
 """Symbol of the burst cluster's EC2 instance role: a ``lateBound`` principal the EMR side creates after the lake
 and binds to it (``LakeGovernance.bind_principal``). Trino on EMR always runs as this role (EMR's Lake Formation
 integration covers Spark only), and so do Spark steps of a cluster without Lake Formation."""
-DEPLOYER = "deployer"
-"""Symbol in ``admins`` for the IAM role/user running ``pulumi up`` (resolved with ``aws.iam.getSessionContext``).
-Lake Formation only lets its administrators grant permissions, so the deployer must stay an admin for the
-program to manage grants."""
 
 Zone = Literal["raw", "curated"]
 """Zones that hold catalogued data (the others - logs, exchange, results, artifacts, access-logs - do not)."""
@@ -289,13 +285,9 @@ class LocationGrantConfig(StrictModel):
 
 
 class LakeConfig(StrictModel):
-    """Storage zones, Glue databases and tables, Lake Formation admins, LF-tags, principals and grants."""
+    """Storage zones, Glue databases and tables, LF-tags, principals and grants. (Lake Formation's admins and
+    settings are account-wide: ``hybrid-burst:accountBaseline``.)"""
 
-    admins: list[str] = Field(default_factory=lambda: [DEPLOYER])
-    """Lake Formation administrators: IAM role/user ARNs, or ``deployer`` (whoever runs ``pulumi up``; keep it,
-    only admins can grant). Default: [deployer]."""
-    require_admins: bool = False
-    """Reject an empty ``admins`` list. Default: off; on in the prod preset."""
     force_destroy: bool = False
     """Let ``pulumi destroy`` delete non-empty buckets. Default: off; on in the dev preset only (never with
     ``protect``)."""
@@ -309,17 +301,6 @@ class LakeConfig(StrictModel):
     grants: list[GrantConfig] = Field(default_factory=list)
     tag_grants: list[TagGrantConfig] = Field(default_factory=list)
     location_grants: list[LocationGrantConfig] = Field(default_factory=list)
-
-    @field_validator("admins")
-    @classmethod
-    def _admins(cls, value: list[str]) -> list[str]:
-        for i, admin in enumerate(value):
-            if admin != DEPLOYER and not _IAM_PRINCIPAL_RE.match(admin):
-                raise ValueError(
-                    f"entry {i} ({admin!r}) is neither 'deployer' nor an IAM role/user ARN "
-                    "(arn:aws:iam::<account>:role/<name>); Lake Formation admins are IAM principals"
-                )
-        return value
 
     @field_validator("lf_tags")
     @classmethod
@@ -335,11 +316,6 @@ class LakeConfig(StrictModel):
 
     @model_validator(mode="after")
     def _references(self) -> LakeConfig:
-        if self.require_admins and not self.admins:
-            raise ValueError(
-                "@admins: is empty but this environment requires Lake Formation administrators (requireAdmins); "
-                "list at least 'deployer' or an IAM role ARN - without an admin nobody can grant or revoke"
-            )
         if EMR_RUNTIME in self.principals:
             raise ValueError(f"@principals.{EMR_RUNTIME}: is built in (the lake creates it); remove it")
         for sym in self.principals:

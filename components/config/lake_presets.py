@@ -124,7 +124,6 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "prod": {
         **_catalog(instance_writes=False),
-        "requireAdmins": True,
         "lifecycle": {"exchangeExpirationDays": 2, "resultsExpirationDays": 90, "rawTransitionDays": 90,
                       "logsExpirationDays": 365, "accessLogsExpirationDays": 365,
                       "noncurrentVersionExpirationDays": 90},

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from . import checks, eks, emr, lake_presets, network, observability
+from . import account, checks, eks, emr, lake_presets, network, observability
+from .account import AccountBaselineConfig
 from .eks import EksConfig
 from .emr import EmrConfig
 from .errors import PROJECT, ConfigError, from_validation_error
@@ -60,7 +61,11 @@ _SECTIONS: dict[str, tuple[type[BaseModel], dict[str, dict[str, Any]]]] = {
     "lake": (LakeConfig, lake_presets.PRESETS),
     "observability": (ObservabilityConfig, observability.PRESETS),
     "eks": (EksConfig, eks.PRESETS),
+    "accountBaseline": (AccountBaselineConfig, account.PRESETS),
 }
+
+_FIELD: dict[str, str] = {"accountBaseline": "account_baseline"}
+"""Section key as written in the stack file -> ``StackConfig`` field, where they differ."""
 
 _PROTECT_PRESET: dict[str, bool] = {"dev": False, "staging": False, "prod": True}
 
@@ -82,6 +87,8 @@ class StackConfig(BaseModel):
     lake: LakeConfig
     observability: ObservabilityConfig
     eks: EksConfig
+    account_baseline: AccountBaselineConfig
+    """Who owns the account-wide singletons (``hybrid-burst:accountBaseline``)."""
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,7 +211,8 @@ def load_stack_config(
     if problems:
         raise ConfigError(problems, line_of)
 
-    return StackConfig.model_validate({"stack": stack, "environment": env, "protect": protect, **sections})
+    fields = {_FIELD.get(name, name): model for name, model in sections.items()}
+    return StackConfig.model_validate({"stack": stack, "environment": env, "protect": protect, **fields})
 
 
 def load_stack_file(path: Path, *, stack: str) -> StackConfig:

@@ -1,11 +1,12 @@
-"""DataCatalog: the Glue Data Catalog of the compute region - encryption settings, databases, Iceberg tables and a
-Glue security configuration for crawlers and jobs."""
+"""DataCatalog: the Glue Data Catalog of the compute region - databases, Iceberg tables and a Glue security
+configuration for crawlers and jobs. The catalog's encryption settings are account-wide: the owning stack's
+``AccountBaseline`` sets them (``components/platform/account_baseline.py``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -20,8 +21,6 @@ class DataCatalogArgs:
     """Region of the provider in ``opts`` (for catalog ARNs). Required."""
     account_id: pulumi.Input[str]
     """Account (the catalog id). Required."""
-    catalog_kms_key_arn: pulumi.Input[str]
-    """Key encrypting catalog metadata and connection passwords. Required."""
     data_kms_key_arn: pulumi.Input[str]
     """Key for S3 output and job bookmarks of Glue crawlers/jobs (security configuration). Required."""
     logs_kms_key_arn: pulumi.Input[str]
@@ -32,6 +31,9 @@ class DataCatalogArgs:
     """``s3://<bucket>/`` of each data zone a database names. Required when ``databases`` is set."""
     protect: bool = False
     """Protect and retain databases and tables. Default: off (on in prod)."""
+    wait_for: Sequence[pulumi.Resource] = field(default_factory=tuple)
+    """Resources the databases are created after: the owning stack's catalog encryption settings (metadata written
+    before them would not be KMS-encrypted). Default: none (a sharing stack: the owner set them)."""
 
 
 def iceberg_type(type_: str) -> str:
@@ -40,14 +42,13 @@ def iceberg_type(type_: str) -> str:
 
 
 class DataCatalog(pulumi.ComponentResource):
-    """Catalog metadata and connection passwords encrypted with a customer-managed key; databases located in
-    their zone (``s3://<zone bucket>/<database>/``); Iceberg v2 tables created with their schema."""
+    """Databases located in their zone (``s3://<zone bucket>/<database>/``); Iceberg v2 tables created with their
+    schema."""
 
     database_names: dict[str, pulumi.Output[str]]
     table_names: dict[str, pulumi.Output[str]]
     """Keyed ``<database>.<table>``."""
     security_configuration_name: pulumi.Output[str]
-    encryption_settings_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: DataCatalogArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:lake:DataCatalog", name, None, opts)
@@ -55,24 +56,6 @@ class DataCatalog(pulumi.ComponentResource):
         stateful = pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect)
         self._region = args.region
         self._account_id = args.account_id
-
-        settings = aws.glue.DataCatalogEncryptionSettings(
-            f"{name}-encryption",
-            data_catalog_encryption_settings=aws.glue.DataCatalogEncryptionSettingsDataCatalogEncryptionSettingsArgs(
-                encryption_at_rest=aws.glue.DataCatalogEncryptionSettingsDataCatalogEncryptionSettingsEncryptionAtRestArgs(
-                    catalog_encryption_mode="SSE-KMS",
-                    sse_aws_kms_key_id=args.catalog_kms_key_arn,
-                ),
-                connection_password_encryption=(
-                    aws.glue.DataCatalogEncryptionSettingsDataCatalogEncryptionSettingsConnectionPasswordEncryptionArgs(
-                        return_connection_password_encrypted=True,
-                        aws_kms_key_id=args.catalog_kms_key_arn,
-                    )
-                ),
-            ),
-            opts=child,
-        )
-        self.encryption_settings_id = settings.id
 
         security = aws.glue.SecurityConfiguration(
             f"{name}-security",
@@ -106,7 +89,7 @@ class DataCatalog(pulumi.ComponentResource):
                 # No IAM_ALLOWED_PRINCIPALS default on tables created here: Lake Formation grants govern them.
                 create_table_default_permissions=[],
                 # Encryption settings first: metadata written before them would not be KMS-encrypted.
-                opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(depends_on=[settings])),
+                opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(depends_on=list(args.wait_for))),
             )
             self.database_names[db.name] = database.name
             for table in db.tables:
@@ -120,7 +103,6 @@ class DataCatalog(pulumi.ComponentResource):
                 "database_names": self.database_names,
                 "table_names": self.table_names,
                 "security_configuration_name": self.security_configuration_name,
-                "encryption_settings_id": self.encryption_settings_id,
             }
         )
 

@@ -1,5 +1,7 @@
-"""LakeGovernance: Lake Formation settings, S3 location registration, LF-tags and grants down to columns, and
-the EMR runtime role whose Spark/Trino sessions Lake Formation governs.
+"""LakeGovernance: S3 location registration, LF-tags and grants down to columns, and the EMR runtime role whose
+Spark/Trino sessions Lake Formation governs. Lake Formation's settings (admins, default permissions, EMR's data
+filtering) are account-wide: the owning stack's ``AccountBaseline`` sets them
+(``components/platform/account_baseline.py``), and this component's resources wait for them (``wait_for``).
 
 Principals are config symbols (see ``components/config/lake.py``): ``emr-runtime`` is created here (or brought
 with ``emr_runtime_role_arn``), ``create: true`` principals are roles created here, ``arn`` principals exist
@@ -18,7 +20,6 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config.lake import (
-    DEPLOYER,
     EMR_RUNTIME,
     DatabaseConfig,
     GrantConfig,
@@ -27,7 +28,6 @@ from components.config.lake import (
     TagGrantConfig,
 )
 from components.lake import principals as lake_principals
-from components.lake.principals import EMR_SESSION_TAG
 from components.lake.storage_zones import ZoneBucket
 from components.security import grants
 
@@ -40,9 +40,6 @@ class LakeGovernanceArgs:
     """Region of the provider in ``opts`` (catalog ARNs). Required."""
     account_id: pulumi.Input[str]
     """The account (catalog id, trust policies). Required."""
-    admins: Sequence[str]
-    """Lake Formation admins: IAM role/user ARNs or ``deployer`` (the identity running Pulumi, resolved with
-    ``getSessionContext``). Required; at least one (only admins can grant)."""
     registered_buckets: Mapping[str, ZoneBucket]
     """Zone -> bucket registered as a Lake Formation data location (raw, curated). Required."""
     catalog_kms_key_arn: pulumi.Input[str]
@@ -76,66 +73,35 @@ class LakeGovernanceArgs:
     emr_runtime_statements: Sequence[_Statements] = ()
     """The created runtime role's own inline policy: the jobs it runs, the prefixes they write
     (``LakePipeline.writer_statements``). Default: none. Refused with ``emr_runtime_role_arn``."""
-    emr_integration: bool = True
-    """Let EMR filter Lake Formation data (external data filtering for this account, session tag
-    ``Amazon EMR``). Default: on, so that an EMR security configuration with Lake Formation on finds the account
-    ready; the data filtering itself only happens for clusters that turn it on."""
+    wait_for: Sequence[pulumi.Resource] = ()
+    """Resources every registration, LF-tag and grant is created after: the owning stack's Lake Formation settings
+    (only its admins may grant). Default: none (a sharing stack: the owner set them, and its admin list must name
+    this stack's deploy role)."""
 
 
 class LakeGovernance(pulumi.ComponentResource):
-    """Lake Formation governs the lake: default ``IAMAllowedPrincipals`` grants cleared, locations registered with
-    a dedicated role, LF-tags assigned, and every configured grant made (named, column-level, tag-based and
-    data-location)."""
+    """Lake Formation governs the lake: locations registered with a dedicated role, LF-tags assigned, and every
+    configured grant made (named, column-level, tag-based and data-location)."""
 
     emr_runtime_role_arn: pulumi.Output[str]
     emr_runtime_role_name: pulumi.Output[str] | None
     """None when the runtime role was brought (``emr_runtime_role_arn``)."""
     emr_instance_role_path: str
     registration_role_arn: pulumi.Output[str]
-    data_lake_settings_id: pulumi.Output[str]
     principal_arns: dict[str, pulumi.Output[str]]
     """Symbol -> ARN of every principal."""
     lf_tag_keys: list[str]
 
     def __init__(self, name: str, args: LakeGovernanceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("hybrid-burst:lake:LakeGovernance", name, None, opts)
-        if not args.admins:
-            raise ValueError("LakeGovernanceArgs.admins is empty; list 'deployer' or an admin role ARN")
         self._name = name
         self._args = args
         self._grant_count = 0
         child = pulumi.ResourceOptions(parent=self)
         self._dbs = {d.name: d for d in args.databases}
+        self._settings: list[pulumi.Resource] = list(args.wait_for)
 
-        # --- administrators and defaults ------------------------------------------------------------------
-        admins: list[pulumi.Input[str]] = []
-        for admin in args.admins:
-            if admin == DEPLOYER:
-                caller = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
-                # The role behind an assumed-role session (Lake Formation takes IAM role ARNs, not sessions).
-                admins.append(
-                    aws.iam.get_session_context_output(
-                        arn=caller.arn, opts=pulumi.InvokeOutputOptions(parent=self)
-                    ).issuer_arn
-                )
-            else:
-                admins.append(admin)
-        settings = aws.lakeformation.DataLakeSettings(
-            f"{name}-settings",
-            admins=admins,
-            # Empty lists clear the IAMAllowedPrincipals "Super" default on new databases and tables, so Lake
-            # Formation permissions, not IAM alone, govern access
-            # (https://docs.aws.amazon.com/lake-formation/latest/dg/change-settings.html).
-            create_database_default_permissions=[],
-            create_table_default_permissions=[],
-            allow_external_data_filtering=args.emr_integration,
-            external_data_filtering_allow_lists=[args.account_id] if args.emr_integration else None,
-            authorized_session_tag_value_lists=[EMR_SESSION_TAG] if args.emr_integration else None,
-            opts=child,
-        )
-        self.data_lake_settings_id = settings.id
-        self._settings = settings
-        after_settings = pulumi.ResourceOptions(parent=self, depends_on=[settings])
+        after_settings = pulumi.ResourceOptions(parent=self, depends_on=self._settings)
 
         # --- registration of the data zones ---------------------------------------------------------------
         registration_role = aws.iam.Role(
@@ -160,7 +126,7 @@ class LakeGovernance(pulumi.ComponentResource):
                 arn=bucket.bucket_arn,
                 role_arn=registration_role.arn,
                 hybrid_access_enabled=False,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[settings, registration_policy]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[*self._settings, registration_policy]),
             )
 
         # --- LF-tags and their assignment -----------------------------------------------------------------
@@ -182,7 +148,6 @@ class LakeGovernance(pulumi.ComponentResource):
             {
                 "emr_runtime_role_arn": self.emr_runtime_role_arn,
                 "registration_role_arn": self.registration_role_arn,
-                "data_lake_settings_id": self.data_lake_settings_id,
                 "principal_arns": self.principal_arns,
             }
         )
@@ -322,7 +287,7 @@ class LakeGovernance(pulumi.ComponentResource):
         self._grant_count += 1
         rname = resource_name or f"{self._name}-grant-{self._grant_count}"
         db_name = self._db_name(database)
-        opts = pulumi.ResourceOptions(parent=self, depends_on=[self._settings])
+        opts = pulumi.ResourceOptions(parent=self, depends_on=self._settings)
         if table is None:
             return aws.lakeformation.Permissions(
                 rname,
@@ -388,7 +353,7 @@ class LakeGovernance(pulumi.ComponentResource):
                     ],
                 ),
                 opts=pulumi.ResourceOptions(
-                    parent=self, depends_on=[self._settings, *(self._tags[k] for k in tg.expression)]
+                    parent=self, depends_on=[*self._settings, *(self._tags[k] for k in tg.expression)]
                 ),
             )
         for lg in self._args.location_grants:
@@ -404,7 +369,7 @@ class LakeGovernance(pulumi.ComponentResource):
                 data_location=aws.lakeformation.PermissionsDataLocationArgs(
                     arn=pulumi.Output.concat(bucket, "/", path) if path else bucket
                 ),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self._settings, self._registrations[lg.zone]]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[*self._settings, self._registrations[lg.zone]]),
             )
 
     def _assign_tags(self, name: str, args: LakeGovernanceArgs) -> None:
@@ -447,4 +412,4 @@ class LakeGovernance(pulumi.ComponentResource):
         missing = [k for k in tags if k not in self._tags]
         if missing:
             raise ValueError(f"LF-tag(s) {missing} are not defined (hybrid-burst:lake.lfTags)")
-        return pulumi.ResourceOptions(parent=self, depends_on=[self._settings, *(self._tags[k] for k in tags)])
+        return pulumi.ResourceOptions(parent=self, depends_on=[*self._settings, *(self._tags[k] for k in tags)])

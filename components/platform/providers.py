@@ -34,6 +34,10 @@ def build_providers(cfg: StackConfig) -> RegionalProviders:
         return aws.Provider(
             side,
             region=region,
+            # The provider refuses credentials of any other account, so the account a stack's config names (and
+            # whose baseline it owns or shares) is the account it deploys to
+            # (https://www.pulumi.com/registry/packages/aws/api-docs/provider/#allowed_account_ids).
+            allowed_account_ids=[cfg.account_baseline.account_id],
             default_tags=aws.ProviderDefaultTagsArgs(tags={**default_tags(cfg), "side": side}),
             opts=pulumi.ResourceOptions(),
         )

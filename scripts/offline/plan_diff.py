@@ -68,11 +68,13 @@ class StackDiff:
     added: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    """(old URN, new URN) pairs the new plan's aliases join: the engine moves these, it does not replace them."""
     base_missing: bool = False  # the stack has no stack file at the base
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.moved)
 
     @property
     def replaced(self) -> list[Changed]:
@@ -166,10 +168,20 @@ def diff_records(stack: str, base: str, old: Sequence[dict[str, Any]], new: Sequ
     before = {r["urn"]: r for r in old}
     after = {r["urn"]: r for r in new}
     result = StackDiff(stack=stack, base=base)
-    result.added = [r for urn, r in after.items() if urn not in before]
-    result.removed = [r for urn, r in before.items() if urn not in after]
+    # A new URN whose aliases name a URN of the old plan that is gone is that resource, moved (``aliases``).
+    origin: dict[str, str] = {}
     for urn, now in after.items():
-        was = before.get(urn)
+        if urn in before:
+            continue
+        for alias in now.get("aliases") or []:
+            if alias in before and alias not in after and alias not in origin.values():
+                origin[urn] = alias
+                result.moved.append((alias, urn))
+                break
+    result.added = [r for urn, r in after.items() if urn not in before and urn not in origin]
+    result.removed = [r for urn, r in before.items() if urn not in after and urn not in origin.values()]
+    for urn, now in after.items():
+        was = before.get(origin.get(urn, urn))
         if was is None:
             continue
         secret_keys = set(was.get("secret_paths") or []) | set(now.get("secret_paths") or [])
@@ -227,6 +239,8 @@ def render_lines(diff: StackDiff, masker: _Masker) -> list[str]:
     for rec in diff.removed:
         kind = _stateful(rec["type"])
         lines.append(f"- {rec['urn']}" + (f"    DELETED: {kind}" if kind else ""))
+    for old_urn, new_urn in diff.moved:
+        lines.append(f"> {new_urn}    MOVED (alias) from {old_urn}")
     for ch in diff.changed:
         head = f"~ {ch.urn}"
         if ch.replaced_by:
@@ -242,7 +256,9 @@ def summary_line(diff: StackDiff) -> str:
     deleted = sum(1 for r in diff.removed if _stateful(r["type"]))
     return (
         f"plan diff {diff.stack} vs {diff.base}: {len(diff.added)} added, {len(diff.removed)} removed, "
-        f"{len(diff.changed)} changed; {len(diff.replaced)} stateful/slow replaced, {deleted} stateful deleted"
+        f"{len(diff.changed)} changed"
+        + (f", {len(diff.moved)} moved by alias" if diff.moved else "")
+        + f"; {len(diff.replaced)} stateful/slow replaced, {deleted} stateful deleted"
     )
 
 

@@ -81,6 +81,15 @@ def _bad_stacks_dir(tmp_path: Path, mutate: dict) -> Path:
         ({"hybrid-burst:regions": {"onprem": "us-east-1", "compute": "us-east-1"}}, "hybrid-burst:regions.compute"),
         ({"hybrid-burst:netwrk": {}}, "hybrid-burst:netwrk"),
         ({"hybrid-burst:environment": "qa"}, "hybrid-burst:environment"),
+        # Issue 10 item 3: the account baseline's owner must name its Lake Formation admins; ownership is own|shared.
+        (
+            {"hybrid-burst:accountBaseline": {"ownership": "own", "accountId": "111111111111"}},
+            "hybrid-burst:accountBaseline.lakeFormationAdmins",
+        ),
+        (
+            {"hybrid-burst:accountBaseline": {"ownership": "mine", "accountId": "111111111111"}},
+            "hybrid-burst:accountBaseline.ownership",
+        ),
     ],
 )
 def test_bad_config_exits_2_naming_the_key(

@@ -87,6 +87,7 @@ def test_hdfs_exchange_needs_emr_6_9() -> None:
     raw = {
         "hybrid-burst:environment": "dev",
         "hybrid-burst:network": {"onprem": {"cidr": "10.10.0.0/16"}, "compute": {"cidr": "10.20.0.0/16"}},
+        "hybrid-burst:accountBaseline": {"ownership": "shared", "accountId": "111111111111"},
         "hybrid-burst:emr": {"releaseLabel": "emr-6.8.0", "settings": {"trino": {"exchange": "hdfs"}}},
     }
     with pytest.raises(ConfigError) as err:

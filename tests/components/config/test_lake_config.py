@@ -1,4 +1,5 @@
-"""``hybrid-burst:lake``: presets load, and bad grants/catalog/admins are rejected naming the key."""
+"""``hybrid-burst:lake``: presets load, and bad grants/catalog are rejected naming the key (Lake Formation admins:
+``tests/components/config/test_account_config.py``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,18 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, deep_merge, load_stack_config
+from components.config import ConfigError, load_stack_config
 from components.config.lake import LakeConfig
 from components.config.lake_presets import PRESETS
 
 BASE: dict[str, Any] = {
     "hybrid-burst:environment": "dev",
     "hybrid-burst:network": {"onprem": {"cidr": "10.10.0.0/16"}, "compute": {"cidr": "10.20.0.0/16"}},
+    "hybrid-burst:accountBaseline": {
+        "ownership": "own",
+        "accountId": "111111111111",
+        "lakeFormationAdmins": ["arn:aws:iam::111111111111:role/hybrid-burst-deployer"],
+    },
 }
 
 
@@ -30,7 +36,6 @@ def _grant(**kw: Any) -> dict[str, Any]:
 def test_presets_validate(env: str) -> None:
     lake = LakeConfig.model_validate(PRESETS[env])
     assert {d.name for d in lake.databases} >= {"tpcds", "demo"}
-    assert lake.admins
 
 
 def test_dev_loads_with_its_stack_file() -> None:
@@ -60,22 +65,6 @@ def test_grant_to_unknown_database_and_principal() -> None:
 def test_column_grants_admit_select_only() -> None:
     err = _lake(_grant(table="customers", columns=["email"], permissions=["INSERT"]))
     assert err.keys == ["hybrid-burst:lake.grants.0.permissions"]
-
-
-def test_empty_admins_rejected_where_required() -> None:
-    err = _lake({"admins": [], "requireAdmins": True})
-    assert err.keys == ["hybrid-burst:lake.admins"]
-    assert "requires Lake Formation administrators" in str(err)
-
-
-def test_prod_preset_rejects_empty_admins() -> None:
-    with pytest.raises(ValueError, match="@admins: is empty"):
-        LakeConfig.model_validate(deep_merge(PRESETS["prod"], {"admins": []}))
-
-
-def test_admin_must_be_iam_principal_not_session() -> None:
-    err = _lake({"admins": ["arn:aws:sts::123456789012:assumed-role/Admin/me"]})
-    assert err.keys == ["hybrid-burst:lake.admins"]
 
 
 def test_tags_and_tag_grants_must_use_defined_values() -> None:

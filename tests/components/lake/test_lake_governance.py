@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import pulumi
+import pulumi_aws as aws
 import pytest
 
 from components.config.lake import EMR_INSTANCE, EMR_ON_EKS_JOB, LakeConfig
@@ -30,7 +31,6 @@ def _lake(**kw: object) -> LakeGovernance:
     args = {
         "region": "us-east-1",
         "account_id": "123456789012",
-        "admins": ["arn:aws:iam::123456789012:role/admin"],
         "registered_buckets": {z: zones.bucket(z) for z in ("raw", "curated")},
         "catalog_kms_key_arn": KEY,
         "database_names": {d.name: d.name for d in LAKE.databases},
@@ -111,10 +111,30 @@ def test_bring_your_own_runtime_role_creates_none(run_program: Callable[..., Pla
     assert _perms(plan, byo), "configured grants go to the brought role"
 
 
-def test_empty_admins_refused() -> None:
-    pulumi.runtime.settings.ROOT.set(None)
-    with pytest.raises(ValueError, match="admins is empty"):
-        record(lambda: _lake(admins=[]), stack="test", config={})
+def test_lake_settings_are_not_the_lakes_and_everything_waits_for_the_owners(
+    run_program: Callable[..., Plan],
+) -> None:
+    """Issue 10 item 3: the Lake Formation settings are account-wide (AccountBaseline); the lake declares none and
+    its registrations, LF-tags and grants wait for the ones it is given."""
+
+    def program() -> None:
+        settings = aws.lakeformation.DataLakeSettings(
+            "owner-settings", admins=["arn:aws:iam::123456789012:role/admin"], opts=in_region()
+        )
+        _lake(wait_for=[settings])
+
+    plan = run_program(program)
+    (settings,) = plan.of_type("aws:lakeformation/dataLakeSettings:DataLakeSettings")
+    assert settings.name == "owner-settings"
+    waiting = [
+        *plan.of_type("aws:lakeformation/permissions:Permissions"),
+        *plan.of_type("aws:lakeformation/resource:Resource"),
+        *plan.of_type("aws:lakeformation/lfTag:LfTag"),
+        *plan.of_type("aws:lakeformation/resourceLfTags:ResourceLfTags"),
+    ]
+    assert waiting
+    late = [r.name for r in waiting if settings.urn not in r.dependencies]
+    assert not late
 
 
 INSTANCE_ROLE = "arn:aws:iam::123456789012:role/hybrid-burst/test/emr-instance/burst"

@@ -144,7 +144,11 @@ def test_lake_formation_defaults_cleared_and_emr_integration_on(dev: Plan) -> No
     settings = dev.one("aws:lakeformation/dataLakeSettings:DataLakeSettings")
     assert settings.inputs["createDatabaseDefaultPermissions"] == []
     assert settings.inputs["createTableDefaultPermissions"] == []
-    assert settings.inputs["admins"] == ["arn:aws:iam::123456789012:user/offline-plan"]  # the deployer
+    # Explicit admins from the stack file (accountBaseline.lakeFormationAdmins), never the identity running Pulumi.
+    assert settings.inputs["admins"] == [
+        "arn:aws:iam::111111111111:role/hybrid-burst-deployer",
+        "arn:aws:iam::111111111111:role/lake-admin",
+    ]
     assert settings.inputs["authorizedSessionTagValueLists"] == ["Amazon EMR"]
     assert settings.inputs["allowExternalDataFiltering"] is True
     for perm in dev.of_type(PERMISSIONS):

@@ -251,3 +251,24 @@ def test_a_git_revision_is_recorded_in_a_temporary_tree_and_cleaned_up(
     assert made, "the base is recorded in a temporary tree"
     assert all(Path(m).parent == own_tmp for m in made)
     assert not [m for m in made if Path(m).exists()], "the temporary tree is removed"
+
+
+def test_a_resource_moved_by_alias_is_a_move_not_a_delete_and_a_create() -> None:
+    """Issue 10 item 3: the account singletons moved under AccountBaseline with ``pulumi.Alias``; the diff pairs the
+    old URN with the new resource that names it as an alias and compares their inputs."""
+    settings = "aws:lakeformation/dataLakeSettings:DataLakeSettings"
+    old = [rec("lake-settings", settings, admins=["arn:aws:iam::123456789012:user/me"]), rec("gone", bucket="x")]
+    moved = rec("compute-account-baseline-lake-settings", settings, admins=["arn:aws:iam::123456789012:role/admin"])
+    moved["aliases"] = [old[0]["urn"]]
+    stale = rec("other", bucket="y")
+    stale["aliases"] = [f"{PREFIX}aws:s3/bucket:Bucket::never-existed"]
+    diff = plan_diff.diff_records("prod", "base", old, [moved, stale])
+    assert diff.moved == [(old[0]["urn"], moved["urn"])]
+    assert [r["name"] for r in diff.added] == ["other"], "an alias naming nothing in the base is a plain addition"
+    assert [r["name"] for r in diff.removed] == ["gone"]
+    ((changed),) = diff.changed
+    assert changed.urn == moved["urn"]
+    assert {c.path for c in changed.changes} == {"admins[0]"}
+    text = plan_diff.to_console(diff, plan_diff.masker_for(old, [moved, stale]))
+    assert f"> {moved['urn']}    MOVED (alias) from {old[0]['urn']}" in text
+    assert "1 added, 1 removed, 1 changed, 1 moved by alias;" in text

@@ -285,3 +285,36 @@ def test_generated_certificates_share_one_key_per_process_only_while_recording(
     assert len(keys) == 2
     assert len(set(keys + again)) == 1
     assert key_of(self_signed_pem_zip("ec2.internal", validity_days=30)) not in keys
+
+
+def test_aliases_are_recorded_as_the_former_urns(run_program: Callable[..., Plan]) -> None:
+    """Alias specs resolve like the engine resolves them: a field left out is the resource's own; the oracle is the
+    SDK's ``create_urn`` of the former address."""
+
+    def program() -> None:
+        outer = Outer("o")
+        old_parent = pulumi.create_urn("g", "test:index:Guardrails")
+        aws.ec2.Vpc(
+            "moved",
+            cidr_block="10.2.0.0/16",
+            opts=pulumi.ResourceOptions(
+                parent=outer,
+                aliases=[
+                    pulumi.Alias(name="g-vpc", parent=old_parent),  # renamed and re-parented
+                    pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE),  # was at the top level, same name
+                    "urn:pulumi:urns::hybrid-burst::aws:ec2/vpc:Vpc::spelled-out",
+                ],
+            ),
+        )
+        pulumi.export("old", pulumi.create_urn("g-vpc", "aws:ec2/vpc:Vpc", parent=old_parent))
+        pulumi.export("top", pulumi.create_urn("moved", "aws:ec2/vpc:Vpc"))
+
+    plan = run_program(program, stack="urns")
+    moved = plan.one("aws:ec2/vpc:Vpc", "moved")
+    assert moved.aliases == [
+        plan.outputs["old"],
+        plan.outputs["top"],
+        "urn:pulumi:urns::hybrid-burst::aws:ec2/vpc:Vpc::spelled-out",
+    ]
+    assert plan.outputs["old"].split("::")[2] == "test:index:Guardrails$aws:ec2/vpc:Vpc"
+    assert plan.one("aws:ec2/vpc:Vpc", "o-vpc").aliases == []

@@ -5,9 +5,10 @@ account and region (``aws:glue/dataCatalogEncryptionSettings:DataCatalogEncrypti
 ``aws:lakeformation/dataLakeSettings:DataLakeSettings``,
 ``aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration``; each ``put``s the account's setting, so
 two stacks in one account overwrite each other, issue 10 item 3). Exactly one stack per account owns them
-(``accountBaseline: own | shared`` in the stack config):
+(``hybrid-burst:accountBaseline.ownership: own | shared`` in the stack config; this rule's ``accountBaseline`` must
+say the same, and a test of the project keeps the two equal; docs/adr/0007-account-baseline.md):
 
-- ``accountBaseline: "own"`` (default, today's behaviour): a stack that uses a service must declare that service's
+- ``accountBaseline: "own"`` (the rule's default): a stack that uses a service must declare that service's
   singleton (when it is in ``requiredSingletons``), so the guardrails the other rules judge
   (``glue-catalog-encryption``, ``lakeformation-no-iam-allowed-principals``, ``emr-block-public-access``) are really
   in place: Glue catalog databases/tables/crawlers/connections need the catalog encryption settings, Lake Formation
@@ -37,7 +38,8 @@ SEVERITY = Severity.HIGH
 REMEDIATION = (
     "In the owning stack (accountBaseline: own) declare aws.glue.DataCatalogEncryptionSettings, "
     "aws.lakeformation.DataLakeSettings and aws.emr.BlockPublicAccessConfiguration; in every other stack of the "
-    "account set accountBaseline: shared in both the stack config and this rule's config, and drop them."
+    "account set accountBaseline.ownership: shared in the stack config and accountBaseline: shared in this rule's "
+    "config, and drop them (hybrid-burst: only the owner builds AccountBaseline)."
 )
 SINGLETONS: dict[str, str] = {
     "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings": "Glue Data Catalog encryption settings",
