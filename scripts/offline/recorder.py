@@ -31,6 +31,7 @@ from google.protobuf import json_format, struct_pb2
 from components.config.stack_file import read_stack_file
 
 from . import mock_outputs
+from .aliases import alias_urns
 from .layout import PROJECT, ROOT, STACKS_DIR, stack_file, stacks
 from .recordings import RECORDINGS, offline_private_key, recording_kind
 from .wire import ARCHIVE as _ARCHIVE
@@ -200,28 +201,6 @@ class RecordingMonitor:
             type_ = f"{parent_type}${type_}"
         return f"urn:pulumi:{self.stack}::{self.project}::{type_}::{name}"
 
-    def alias_urns(self, request: Any) -> list[str]:
-        """The URNs of a registration's ``aliases``, resolved as the engine resolves alias specs: every field left
-        out is the resource's own (name, type, stack, project, parent); ``noParent`` means the root stack.
-        Aliases a child inherits from its parent's aliases are not derived (the program sets them per resource)."""
-        urns: list[str] = []
-        for alias in request.aliases:
-            if alias.HasField("urn") or alias.urn:
-                urns.append(alias.urn)
-                continue
-            spec = alias.spec
-            parent = request.parent
-            if spec.parentUrn:
-                parent = spec.parentUrn
-            elif spec.noParent:
-                parent = ""
-            type_ = spec.type or request.type
-            if parent and parent != self.stack_urn:
-                type_ = f"{parent.split('::')[2]}${type_}"
-            stack, project = spec.stack or self.stack, spec.project or self.project
-            urns.append(f"urn:pulumi:{stack}::{project}::{type_}::{spec.name or request.name}")
-        return urns
-
     def _region_of(self, provider_ref: str) -> str | None:
         if not provider_ref:
             return None
@@ -335,7 +314,7 @@ class RecordingMonitor:
             property_dependencies=prop_deps,
             options=options,
             secret_paths=secret_paths,
-            aliases=self.alias_urns(request),
+            aliases=alias_urns(request, stack=self.stack, project=self.project, stack_urn=self.stack_urn),
         )
         self.records.append(record)
         obj = _sync_await(rpc.serialize_properties(state, {}))
