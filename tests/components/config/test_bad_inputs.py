@@ -34,12 +34,16 @@ from scripts import plan
 from scripts.offline import layout, recorder
 
 P = "hybrid-burst"
+# Every stack names its account and whether it owns the account baseline (issue 10 item 3): a sharing stack needs
+# nothing more.
+ACCOUNT = f"  {P}:accountBaseline: {{ownership: shared, accountId: '111111111111'}}\n"
 NETWORK = f"  {P}:network:\n    onprem:\n      cidr: 10.10.0.0/16\n    compute:\n      cidr: 10.20.0.0/16\n"
 
 
 def stack_text(extra: str = "", *, env: str = "staging", network: bool = True) -> str:
-    """A stack file: the environment (staging: EMR on EKS on), both VPC CIDRs, then ``extra`` (indented YAML)."""
-    return f"config:\n  {P}:environment: {env}\n" + (NETWORK if network else "") + extra
+    """A stack file: the environment (staging: EMR on EKS on), the account (line 3), both VPC CIDRs, then ``extra``
+    (indented YAML)."""
+    return f"config:\n  {P}:environment: {env}\n" + ACCOUNT + (NETWORK if network else "") + extra
 
 
 def policy_text(**overrides: Any) -> str:
@@ -76,24 +80,24 @@ CASES: dict[str, Case] = {
     "yaml-unclosed-flow-list": Case(
         1,
         stack_text(f"  {P}:eks:\n    publicAccessCidrs: [198.51.100.0/24\n"),
-        names=("line 10", "unclosed", "opened on line 9"),
+        names=("line 11", "unclosed", "opened on line 10"),
     ),
-    "yaml-tab-indentation": Case(1, stack_text(f"  {P}:regions:\n\tonprem: us-west-1\n"), names=("line 9", "tabs")),
+    "yaml-tab-indentation": Case(1, stack_text(f"  {P}:regions:\n\tonprem: us-west-1\n"), names=("line 10", "tabs")),
     "yaml-bad-indentation": Case(
         1,
         stack_text(f"  {P}:regions:\n    onprem: us-west-1\n   compute: us-east-1\n"),
-        names=("line 10", "indentation"),
+        names=("line 11", "indentation"),
     ),
-    "yaml-two-documents": Case(1, stack_text() + "---\nconfig: {}\n", names=("line 8", "second YAML document")),
+    "yaml-two-documents": Case(1, stack_text() + "---\nconfig: {}\n", names=("line 9", "second YAML document")),
     "yaml-cloudformation-ref": Case(
-        1, stack_text(f"  {P}:regions:\n    compute: !Ref AWS::Region\n"), names=("line 9", "!Ref")
+        1, stack_text(f"  {P}:regions:\n    compute: !Ref AWS::Region\n"), names=("line 10", "!Ref")
     ),
     "yaml-python-tag-not-executed": Case(
-        1, stack_text(f"  {P}:protect: !!python/object/apply:os.getcwd []\n"), names=("line 8", "tag")
+        1, stack_text(f"  {P}:protect: !!python/object/apply:os.getcwd []\n"), names=("line 9", "tag")
     ),
-    "yaml-nul-byte": Case(1, stack_text().encode() + b"  # \x00\n", names=("line 8", "U+0000")),
+    "yaml-nul-byte": Case(1, stack_text().encode() + b"  # \x00\n", names=("line 9", "U+0000")),
     "encoding-latin-1": Case(
-        1, stack_text("  # r\xe9gion de calcul\n").encode("latin-1"), names=("line 8", "not UTF-8")
+        1, stack_text("  # r\xe9gion de calcul\n").encode("latin-1"), names=("line 9", "not UTF-8")
     ),
     "encoding-utf-16": Case(1, stack_text().encode("utf-16"), names=("line 1", "not UTF-8")),
     "empty-file": Case(1, "", names=("empty",)),
@@ -103,12 +107,12 @@ CASES: dict[str, Case] = {
     "duplicate-section": Case(
         1,
         stack_text(f"  {P}:network:\n    allowRemoteDnsResolution: false\n"),
-        names=("line 8", f"duplicate key '{P}:network'", "first written on line 3"),
+        names=("line 9", f"duplicate key '{P}:network'", "first written on line 4"),
     ),
     "duplicate-nested-key": Case(
         1,
         stack_text(network=False) + NETWORK + "      cidr: 10.30.0.0/16\n",
-        names=("line 8", "duplicate key 'cidr'", "first written on line 7"),
+        names=("line 9", "duplicate key 'cidr'", "first written on line 8"),
     ),
     "keys-not-under-config": Case(
         1, f"{P}:environment: staging\n{P}:regions:\n  compute: us-east-2\n", names=(f"line 1, {P}:environment",
@@ -155,22 +159,22 @@ CASES: dict[str, Case] = {
     ),
     "force-destroy-with-protect": Case(
         3, stack_text(f"  {P}:protect: true\n  {P}:lake:\n    forceDestroy: true\n"),
-        names=(f"line 10, {P}:lake.forceDestroy", "protect"),
+        names=(f"line 11, {P}:lake.forceDestroy", "protect"),
     ),
-    "no-lake-admins": Case(3, stack_text(f"  {P}:lake:\n    admins: []\n"), names=(f"line 9, {P}:lake.admins",)),
+    "no-lake-admins": Case(3, stack_text(f"  {P}:lake:\n    admins: []\n"), names=(f"line 10, {P}:lake.admins",)),
     "onprem-cidr-too-fine-for-the-dashboard-filter": Case(
         3, stack_text(network=False) + NETWORK.replace("10.10.0.0/16", "10.10.0.0/19"),
-        names=(f"line 5, {P}:network.onprem.cidr", "/19"),
+        names=(f"line 6, {P}:network.onprem.cidr", "/19"),
     ),
     # 5. Keys nothing reads ------------------------------------------------------------------------------------
     "namespace-misspelled": Case(
-        5, stack_text("  hybridburst:regions:\n    compute: us-east-2\n"), names=("line 8, hybridburst:regions",
+        5, stack_text("  hybridburst:regions:\n    compute: us-east-2\n"), names=("line 9, hybridburst:regions",
                                                                               f"did you mean {P}:regions")
     ),
     "namespace-with-underscore": Case(
         5, stack_text("  hybrid_burst:protect: true\n"), names=("hybrid_burst:protect", f"{P}:protect")
     ),
-    "no-namespace": Case(5, stack_text("  protect: true\n"), names=("line 8, protect", f"did you mean {P}:protect")),
+    "no-namespace": Case(5, stack_text("  protect: true\n"), names=("line 9, protect", f"did you mean {P}:protect")),
     "unknown-section": Case(
         5, stack_text(f"  {P}:observabilty:\n    alarms: {{}}\n"), names=(f"{P}:observabilty",
                                                                        f"did you mean {P}:observability")
@@ -181,36 +185,36 @@ CASES: dict[str, Case] = {
     ),
     "unknown-nested-key": Case(
         5, stack_text(network=False) + NETWORK + "      natGateways: true\n",
-        names=(f"line 8, {P}:network.compute.natGateways", "did you mean natGateway"),
+        names=(f"line 9, {P}:network.compute.natGateways", "did you mean natGateway"),
     ),
     # 6. Entries that would become two resources with one name -------------------------------------------------
     "duplicate-interface-endpoint": Case(
         6, stack_text(network=False) + NETWORK + "      interfaceEndpoints: [sts, logs, glue, sts]\n",
-        names=(f"line 8, {P}:network.compute.interfaceEndpoints.3", "repeats entry 0"),
+        names=(f"line 9, {P}:network.compute.interfaceEndpoints.3", "repeats entry 0"),
     ),
     "duplicate-location-grant": Case(
         6, stack_text(
             f"  {P}:lake:\n    locationGrants:\n      - principal: emr-runtime\n        zone: curated\n"
             "      - principal: emr-runtime\n        zone: curated\n"
         ),
-        names=(f"line 12, {P}:lake.locationGrants.1", "repeats", "emr-runtime"),
+        names=(f"line 13, {P}:lake.locationGrants.1", "repeats", "emr-runtime"),
     ),
     "duplicate-az": Case(
         6, stack_text(network=False) + NETWORK + "      azCount: 2\n      azNames: [us-east-1a, us-east-1a]\n",
-        names=(f"line 9, {P}:network.compute.azNames", "repeats an AZ"),
+        names=(f"line 10, {P}:network.compute.azNames", "repeats an AZ"),
     ),
     "duplicate-subscription-by-case": Case(
         6, stack_text(
             f"  {P}:observability:\n    subscriptions:\n      - {{protocol: email, endpoint: ops@example.com}}\n"
             "      - {protocol: email, endpoint: Ops@Example.com}\n"
         ),
-        names=(f"line 11, {P}:observability.subscriptions.1",),
+        names=(f"line 12, {P}:observability.subscriptions.1",),
     ),
     # 7. Facts checked against a catalog -----------------------------------------------------------------------
     # us-east-1's AZs are a-f; us-west-1 has three AZ letters (components/config/data/availability_zones.csv).
     "az-letter-past-the-last": Case(
         7, stack_text(network=False) + NETWORK + "      azCount: 2\n      azNames: [us-east-1a, us-east-1g]\n",
-        names=(f"line 9, {P}:network.compute.azNames.1", "us-east-1f"),
+        names=(f"line 10, {P}:network.compute.azNames.1", "us-east-1f"),
     ),
     "az-is-the-region-name": Case(
         7, stack_text(network=False) + NETWORK + "      azCount: 2\n      azNames: [us-east-1, us-east-1b]\n",
@@ -221,10 +225,10 @@ CASES: dict[str, Case] = {
         names=(f"{P}:network.compute.azNames.0", "not an AZ of us-east-1"),
     ),
     "region-that-does-not-exist": Case(
-        7, stack_text(f"  {P}:regions:\n    compute: us-east-7\n"), names=(f"line 9, {P}:regions.compute",)
+        7, stack_text(f"  {P}:regions:\n    compute: us-east-7\n"), names=(f"line 10, {P}:regions.compute",)
     ),
     "emr-release-that-does-not-exist": Case(
-        7, stack_text(f"  {P}:emr:\n    releaseLabel: emr-7.4.5\n"), names=(f"line 9, {P}:emr.releaseLabel",)
+        7, stack_text(f"  {P}:emr:\n    releaseLabel: emr-7.4.5\n"), names=(f"line 10, {P}:emr.releaseLabel",)
     ),
     "emr-release-without-prefix": Case(
         7, stack_text(f"  {P}:emr:\n    releaseLabel: 7.5.0\n"), names=(f"{P}:emr.releaseLabel", "emr-7.5.0")
@@ -232,7 +236,7 @@ CASES: dict[str, Case] = {
     # c6i starts at large (no medium); t3 has no 4xlarge.
     "eks-size-that-does-not-exist": Case(
         7, stack_text(f"  {P}:eks:\n    system:\n      instanceTypes: [m6i.large, c6i.medium]\n"),
-        names=(f"line 10, {P}:eks.system.instanceTypes.1", "c6i has no size 'medium'"),
+        names=(f"line 11, {P}:eks.system.instanceTypes.1", "c6i has no size 'medium'"),
     ),
     "eks-family-that-does-not-exist": Case(
         7, stack_text(f"  {P}:eks:\n    system:\n      instanceTypes: [m6i.large, t3x.large]\n"),
@@ -243,11 +247,11 @@ CASES: dict[str, Case] = {
             f"  {P}:eks:\n    spot:\n      instanceTypes: [r6i.2xlarge, r5.2xlarge, r6a.2xlarge, r6g.2xlarge,"
             " r7g.2xlarge, r5a.2xlarge]\n"
         ),
-        names=(f"line 10, {P}:eks.spot.instanceTypes", "arm64: r6g.2xlarge, r7g.2xlarge"),
+        names=(f"line 11, {P}:eks.spot.instanceTypes", "arm64: r6g.2xlarge, r7g.2xlarge"),
     ),
     "eks-cidr-with-host-bits": Case(
         7, stack_text(f"  {P}:eks:\n    endpointPublicAccess: true\n    publicAccessCidrs: [198.51.100.7/24]\n"),
-        names=(f"line 10, {P}:eks.publicAccessCidrs.0", "198.51.100.0/24"),
+        names=(f"line 11, {P}:eks.publicAccessCidrs.0", "198.51.100.0/24"),
     ),
     "eks-cidr-prefix-past-32": Case(
         7, stack_text(f"  {P}:eks:\n    endpointPublicAccess: true\n    publicAccessCidrs: [198.51.100.0/33]\n"),
@@ -266,7 +270,7 @@ CASES: dict[str, Case] = {
     ),
     "s3-uri-upper-case-bucket": Case(
         8, stack_text(tls("s3://example-pki/emr/onprem.zip", "s3://Example-PKI/emr/burst.zip")),
-        names=(f"line 13, {P}:emr.settings.tls.burstCertificateZipS3Uri", "upper-case"),
+        names=(f"line 14, {P}:emr.settings.tls.burstCertificateZipS3Uri", "upper-case"),
     ),
     "s3-uri-underscore-bucket": Case(
         8, stack_text(tls("s3://example_pki/emr/onprem.zip")), names=("onpremCertificateZipS3Uri", "underscore")
@@ -276,7 +280,7 @@ CASES: dict[str, Case] = {
     ),
     "s3-uri-reserved-suffix": Case(
         8, stack_text(f"  {P}:emr:\n    settings:\n      alluxio:\n        tarballUri: s3://tarballs-s3alias/a.tar.gz\n"),
-        names=(f"line 11, {P}:emr.settings.alluxio.tarballUri", "-s3alias"),
+        names=(f"line 12, {P}:emr.settings.alluxio.tarballUri", "-s3alias"),
     ),
 }
 
@@ -359,7 +363,8 @@ def test_a_stack_in_europe_is_not_bad_input(tmp_path: Path) -> None:
 )
 def test_provider_namespaces_are_left_to_the_providers(key: str, value: str) -> None:
     config = {f"{P}:environment": "dev", f"{P}:network": {"onprem": {"cidr": "10.10.0.0/16"},
-                                                          "compute": {"cidr": "10.20.0.0/16"}}, key: value}
+                                                          "compute": {"cidr": "10.20.0.0/16"}}, key: value,
+              f"{P}:accountBaseline": {"ownership": "shared", "accountId": "111111111111"}}
     assert load_stack_config(config, stack="dev").environment == "dev"
 
 

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from components.config import ConfigError, load_stack_file
-from components.config.stack import _SECTIONS
+from components.config.stack import _FIELD, _SECTIONS
 from components.config.stack_file import StackFileError, read_stack_file
 from scripts import plan
 from scripts.offline import layout
@@ -51,7 +51,7 @@ def _full(stack: str) -> dict[str, Any]:
     cfg = load_stack_file(layout.stack_file(stack), stack=stack)
     doc: dict[str, Any] = {f"{P}:environment": cfg.environment, f"{P}:protect": cfg.protect}
     for name in _SECTIONS:
-        doc[f"{P}:{name}"] = getattr(cfg, name).model_dump(by_alias=True, mode="json")
+        doc[f"{P}:{name}"] = getattr(cfg, _FIELD.get(name, name)).model_dump(by_alias=True, mode="json")
     return doc
 
 
