@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError, load_stack_config
+from components.config import ConfigError, deep_merge, load_stack_config
 from components.config.lake import LakeConfig
 from components.config.lake_presets import PRESETS
 
