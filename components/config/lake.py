@@ -49,6 +49,9 @@ _ICEBERG_TYPE_RE = re.compile(
     r"decimal\(\d{1,2},\s*\d{1,2}\)|fixed\[\d+\])$"
 )
 # Lake Formation admins and grantees are IAM users or roles (an STS assumed-role session ARN is not accepted).
+# assumableBy: an IAM ARN suffix of the account, role/<path...>/<name> or user/<name>, with a fixed first segment
+# of at least 3 characters before any wildcard (IAM names: [\w+=,.@-]; ArnLike wildcards * and ?).
+_ASSUMABLE_RE = re.compile(r"^(role|user)/[\w+=,.@-]{3,}(/[\w+=,.@*?-]+)*/?[\w+=,.@*?-]*$")
 _IAM_PRINCIPAL_RE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(role|user)/.+$")
 
 # S3 lifecycle: STANDARD_IA and ONEZONE_IA transitions need objects at least 30 days old
@@ -175,8 +178,13 @@ class PrincipalConfig(StrictModel):
     arn: Arn | None = None
     """An existing IAM role or user. Default: none (then ``create`` or ``lateBound`` must be set)."""
     create: bool = False
-    """The lake creates an IAM role for this principal, assumable by IAM principals of the account that are
-    allowed ``sts:AssumeRole`` on it. Default: off."""
+    """The lake creates an IAM role for this principal, assumable only by the account's IAM principals whose ARN
+    matches ``assumableBy`` (and whose own policies allow ``sts:AssumeRole`` on it). Default: off."""
+    assumable_by: list[str] = Field(default_factory=list)
+    """With ``create``: who may assume the created role, as IAM ARN suffixes of this account matched with
+    ``aws:PrincipalArn`` (``ArnLike``; ``*`` and ``?`` allowed after the path), e.g. ``role/hybrid-burst-analysts/*``
+    (every role under that IAM path). Required with ``create``: without it the role would trust every principal of
+    the account. Default: none."""
     late_bound: bool = False
     """A role the program creates before the lake and passes to it by ARN (``LakeGovernanceArgs.principal_arns``;
     the EMR on EKS job role). Default: off."""
@@ -191,6 +199,18 @@ class PrincipalConfig(StrictModel):
             )
         return value
 
+    @field_validator("assumable_by")
+    @classmethod
+    def _assumable_by(cls, value: list[str]) -> list[str]:
+        for i, pattern in enumerate(value):
+            if not _ASSUMABLE_RE.match(pattern):
+                raise ValueError(
+                    f"entry {i} ({pattern!r}): write role/<path>/<name> or user/<name> (this account's IAM ARN after "
+                    "'arn:aws:iam::<account>:'), e.g. role/hybrid-burst-analysts/*; a wildcard must follow a fixed "
+                    "role path or name prefix (role/* would trust every role of the account)"
+                )
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> PrincipalConfig:
         sources = [self.arn is not None, self.create, self.late_bound]
@@ -199,6 +219,13 @@ class PrincipalConfig(StrictModel):
                 "@arn: set exactly one of arn (existing principal), create: true (the lake creates a role) or "
                 "lateBound: true (a role the program creates, e.g. emr-on-eks-job)"
             )
+        if self.create and not self.assumable_by:
+            raise ValueError(
+                "@assumableBy: a created role needs the principals that may assume it (aws:PrincipalArn patterns, "
+                "e.g. [role/hybrid-burst-analysts/*]); an empty list would trust the whole account"
+            )
+        if self.assumable_by and not self.create:
+            raise ValueError("@assumableBy: only a created role (create: true) has a trust policy here; remove it")
         return self
 
 

@@ -203,7 +203,7 @@ class LakeGovernance(pulumi.ComponentResource):
                 role = aws.iam.Role(
                     f"{name}-{sym}",
                     description=f"Lake principal '{sym}' (grants from hybrid-burst:lake)",
-                    assume_role_policy=lake_principals.account_trust_policy(args.account_id),
+                    assume_role_policy=lake_principals.account_trust_policy(args.account_id, principal.assumable_by),
                     opts=child,
                 )
                 aws.iam.RolePolicy(

@@ -111,8 +111,12 @@ def principal_statements(
     return stmts
 
 
-def account_trust_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Trust the account: only IAM principals whose own policies allow ``sts:AssumeRole`` on the role can."""
+def account_trust_policy(account_id: pulumi.Input[str], assumable_by: Sequence[str]) -> pulumi.Output[str]:
+    """Trust the account's IAM principals whose ARN matches ``assumable_by`` (``aws:PrincipalArn``, ``ArnLike``;
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+    and who are also allowed ``sts:AssumeRole`` on the role by their own policies."""
+    if not assumable_by:
+        raise ValueError("account_trust_policy: assumable_by is empty (the role would trust the whole account)")
     return pulumi.Output.from_input(account_id).apply(
         lambda a: json.dumps(
             {
@@ -123,6 +127,9 @@ def account_trust_policy(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
                         "Effect": "Allow",
                         "Principal": {"AWS": f"arn:aws:iam::{a}:root"},
                         "Action": "sts:AssumeRole",
+                        "Condition": {
+                            "ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{a}:{p}" for p in assumable_by]}
+                        },
                     }
                 ],
             },

@@ -84,7 +84,7 @@ def test_principal_needs_exactly_one_source() -> None:
 
 
 def test_emr_runtime_is_built_in() -> None:
-    err = _lake({"principals": {"analysts": {"create": True}, "emr-runtime": {"create": True}}})
+    err = _lake({"principals": {"emr-runtime": {"create": True, "assumableBy": ["role/hybrid-burst-analysts/*"]}}})
     assert err.keys == ["hybrid-burst:lake.principals.emr-runtime"]
 
 
@@ -134,3 +134,27 @@ def test_pipeline_database_is_the_pipelines() -> None:
     from jobs.tpcds_to_iceberg import parse_args
 
     assert PIPELINE_DATABASE == PIPELINE == parse_args(["--source-root", "s3://b/t"]).database
+
+
+@pytest.mark.parametrize(
+    ("principal", "fragment"),
+    [
+        pytest.param({"create": True}, "would trust the whole account", id="created-without-assumable-by"),
+        pytest.param({"create": True, "assumableBy": ["role/*"]}, "every role of the account", id="whole-account"),
+        pytest.param({"create": True, "assumableBy": ["arn:aws:iam::111111111111:role/x"]}, "write role/",
+                     id="full-arn-not-a-suffix"),
+        pytest.param({"arn": "arn:aws:iam::111111111111:role/x", "assumableBy": ["role/auditors/*"]},
+                     "only a created role", id="assumable-by-without-create"),
+    ],
+)
+def test_a_created_principal_names_who_may_assume_it(principal: dict[str, Any], fragment: str) -> None:
+    """Issue 14 item 1: lake-analysts trusted the whole account; a created role now needs aws:PrincipalArn patterns."""
+    err = _lake({"principals": {"auditors": principal}})
+    assert err.keys[0].startswith("hybrid-burst:lake.principals.auditors.assumableBy"), err.keys
+    assert fragment in str(err)
+
+
+def test_the_presets_analysts_role_is_narrowed() -> None:
+    for env, preset in PRESETS.items():
+        analysts = LakeConfig.model_validate(preset).principals["analysts"]
+        assert analysts.assumable_by == ["role/hybrid-burst-analysts/*"], env

@@ -182,3 +182,16 @@ def test_runtime_statements_refused_with_a_brought_runtime_role() -> None:
     with pytest.raises(ValueError, match="only for a created runtime role"):
         record(lambda: _lake(emr_runtime_role_arn="arn:aws:iam::123456789012:role/x", emr_runtime_statements=[stmt]),
                stack="test", config={})
+
+
+def test_created_principal_trusts_only_its_configured_principal_arns(run_program: Callable[..., Plan]) -> None:
+    """Issue 14 item 1: the analysts' role trusts the account's principals matching assumableBy, not the account."""
+    plan = run_program(_lake)
+    role = plan.one("aws:iam/role:Role", "lake-analysts")
+    (stmt,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    patterns = LAKE.principals["analysts"].assumable_by
+    assert patterns
+    assert stmt["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert stmt["Condition"] == {
+        "ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::123456789012:{p}" for p in patterns]}
+    }
