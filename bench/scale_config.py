@@ -58,7 +58,7 @@ def scale_config(resources: int, *, stack: str = BASE_STACK) -> dict[str, Any]:
         return config
     lake["lfTags"] = {**lake.get("lfTags", {}), "scale": ["synthetic"]}
     principals = dict(lake.get("principals") or {})
-    principals.setdefault("scale-readers", {"create": True})
+    principals.setdefault("scale-readers", {"create": True, "assumableBy": ["role/hybrid-burst-analysts/*"]})
     databases: list[dict[str, Any]] = []
     grants: list[dict[str, Any]] = []
     for d in range(count):
