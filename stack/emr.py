@@ -185,7 +185,7 @@ def build_clusters(
     settings = cfg.emr.settings
     telemetry = {site.cluster: _telemetry(cfg, site, network, storage) for site in sites}
 
-    onprem = sites.onprem
+    onprem = sites.proxy
     onprem_cluster = EmrCluster(
         onprem.cluster,
         EmrClusterArgs(

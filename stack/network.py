@@ -64,7 +64,7 @@ def build_network(cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str])
         )
         for s in sites
     }
-    onprem, compute = sites.onprem, sites.compute
+    onprem, compute = sites.proxy, sites.compute
     peering = CrossRegionPeering(
         "burst-link",
         CrossRegionPeeringArgs(
@@ -78,6 +78,8 @@ def build_network(cfg: StackConfig, sites: Sites, account_id: pulumi.Input[str])
             accepter_region=onprem.region,
             accepter_route_table_ids=vpcs[onprem.side].private_route_table_ids,
             allow_remote_dns_resolution=cfg.network.allow_remote_dns_resolution,
+            # The burst cluster's subnets only (every private subnet of the compute VPC), not the whole VPC CIDR.
+            access_cidrs=compute.network.subnet_cidrs(),
         ),
     )
     return Network(logs_keys=logs_keys, vpcs=vpcs, peering=peering)

@@ -96,7 +96,7 @@ def build_operations(
             alarm_arns=[arn for alarms in cluster_alarms.values() for arn in alarms.all_alarm_arns],
             metrics_namespace=obs.metrics_namespace,
             peering_flow_log_group_name=network.vpc(compute).flow_log_group_name,
-            peering_remote_cidr=sites.onprem.network.cidr,
+            peering_remote_cidr=sites.proxy.network.cidr,
             region=compute.region,
         ),
         opts=in_compute,

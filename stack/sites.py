@@ -49,18 +49,32 @@ class Site:
 
 @dataclass(frozen=True)
 class Sites:
-    onprem: Site
-    """The on-prem proxy: Hadoop, Hive and HDFS, reached over the peering link."""
+    onprem: Site | None
+    """The on-prem proxy: Hadoop, Hive and HDFS, reached over the peering link. None with ``onprem.mode: external``:
+    the on-prem lake is not in AWS and nothing is built for it (``cfg.onprem`` describes it)."""
     compute: Site
     """The burst side: Trino, Spark and Alluxio, the lake, EMR on EKS, the dashboard."""
 
     def __iter__(self) -> Iterator[Site]:
-        return iter((self.onprem, self.compute))
+        """The sites this stack builds: both in proxy mode, the compute side only in external mode."""
+        return iter((self.onprem, self.compute) if self.onprem is not None else (self.compute,))
+
+    @property
+    def proxy(self) -> Site:
+        """The on-prem proxy site (proxy mode only)."""
+        if self.onprem is None:
+            raise ValueError("no on-prem proxy site: the stack is in external mode (hybrid-burst:onprem.mode)")
+        return self.onprem
 
 
 def build_sites(cfg: StackConfig, providers: RegionalProviders) -> Sites:
-    return Sites(
-        onprem=Site(
+    onprem: Site | None = None
+    if not cfg.onprem.external:
+        assert cfg.regions.onprem is not None
+        assert cfg.network.onprem is not None
+        assert cfg.emr.onprem is not None
+        assert providers.onprem is not None
+        onprem = Site(
             side="onprem",
             cluster="onprem",
             region=cfg.regions.onprem,
@@ -69,7 +83,9 @@ def build_sites(cfg: StackConfig, providers: RegionalProviders) -> Sites:
             capacity=cfg.emr.onprem,
             applications=("hive",),
             lake_zones=("logs", "artifacts"),
-        ),
+        )
+    return Sites(
+        onprem=onprem,
         compute=Site(
             side="compute",
             cluster="burst",

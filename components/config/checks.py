@@ -47,6 +47,7 @@ def cross_checks(stack: str, protect: bool, sections: Mapping[str, BaseModel]) -
     """Every check of this module; ``sections`` are the validated section models by name."""
     s: Any = sections  # attribute access on the section models without a cast per line
     problems: list[Problem] = []
+    problems += _onprem_side(s["onprem"], s["regions"], s["network"], s["emr"])
     problems += _regions_and_azs(s["regions"], s["network"])
     problems += _emr_release(s["emr"])
     problems += _eks_facts(s["eks"])
@@ -81,6 +82,32 @@ def _s3_uris(emr: Any) -> list[Problem]:
     return problems
 
 
+# --- the on-prem side ---------------------------------------------------------------------------------------------
+
+
+def _onprem_side(onprem: Any, regions: Any, net: Any, emr: Any) -> list[Problem]:
+    """Proxy mode needs the proxy's region, VPC and fleets; external mode's on-prem ranges stay clear of the cloud."""
+    problems: list[Problem] = []
+    if not onprem.external:
+        for key, value in (("regions.onprem", regions.onprem), ("network.onprem", net.onprem),
+                           ("emr.onprem", emr.onprem)):
+            if value is None:
+                problems.append((_k(key), None, ("is required with onprem.mode: proxy (the proxy cluster's region, "
+                                 "VPC and fleets); set it, or set onprem.mode: external")))
+        kerberos = onprem.kerberos
+        for key, value in (("kdc", kerberos.kdc), ("adminServer", kerberos.admin_server)):
+            if value is not None:
+                problems.append((_k(f"onprem.kerberos.{key}"), value, ("is not read in proxy mode (the proxy "
+                                 "cluster's dedicated KDC is on its primary node); remove it")))
+        return problems
+    compute = ipaddress.ip_network(net.compute.cidr)
+    for i, cidr in enumerate(onprem.cidrs):
+        if ipaddress.ip_network(cidr).overlaps(compute):
+            problems.append((_k(f"onprem.cidrs.{i}"), cidr, (f"overlaps network.compute.cidr {net.compute.cidr}; "
+                             "routes to on-prem would shadow the VPC's own range - pick disjoint ranges")))
+    return problems
+
+
 # --- facts -----------------------------------------------------------------------------------------------------
 
 
@@ -89,6 +116,8 @@ def _regions_and_azs(regions: Any, net: Any) -> list[Problem]:
     known = facts.regions()
     for side in ("onprem", "compute"):
         region = getattr(regions, side)
+        if region is None or getattr(net, side) is None:
+            continue  # external mode: no on-prem region
         if region not in known:
             problems.append(
                 (
@@ -191,6 +220,8 @@ def _shown(ident: Any) -> Any:
 def _duplicates(net: Any, lake: Any, obs: Any, eks: Any) -> list[Problem]:
     problems: list[Problem] = []
     for side in ("onprem", "compute"):
+        if getattr(net, side) is None:
+            continue
         problems += _repeats(
             _k(f"network.{side}.interfaceEndpoints"),
             getattr(net, side).interface_endpoints,
@@ -259,6 +290,8 @@ def _constructor_mirrors(protect: bool, net: Any, lake: Any) -> list[Problem]:
                 "set lake.forceDestroy: false (or protect: false for a throwaway stack)"),
             )
         )
+    if net.onprem is None:
+        return problems  # external mode: no peering, no peering metric filter
     cidr = ipaddress.ip_network(net.onprem.cidr)
     octets = -(-cidr.prefixlen // 8)
     blocks = 2 ** (octets * 8 - cidr.prefixlen)

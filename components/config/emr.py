@@ -259,7 +259,8 @@ class EmrConfig(StrictModel):
 
     release_label: str = "emr-7.5.0"
     """EMR release. Default: emr-7.5.0. Trino fault-tolerant execution needs emr-6.8.0 or later."""
-    onprem: ClusterCapacityConfig
+    onprem: ClusterCapacityConfig | None = None
+    """The on-prem proxy cluster's fleets. Required in proxy mode; not read with ``onprem.mode: external``."""
     burst: ClusterCapacityConfig
     spot_discount: float = Field(default=0.6, ge=0.0, lt=1.0)
     """Assumed Spot discount off the On-Demand price, for the plan's cost estimate only (0.6 = Spot costs 40% of

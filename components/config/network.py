@@ -96,8 +96,9 @@ class NetworkSide(StrictModel):
 class NetworkConfig(StrictModel):
     """Both VPCs (non-overlapping CIDRs, AZs, endpoints, NAT, flow logs) and the peering's DNS option."""
 
-    onprem: NetworkSide
-    """The on-prem proxy VPC (Hadoop/Hive/HDFS cluster)."""
+    onprem: NetworkSide | None = None
+    """The on-prem proxy VPC (Hadoop/Hive/HDFS cluster). Required in proxy mode; not read with
+    ``onprem.mode: external`` (no on-prem VPC is built)."""
     compute: NetworkSide
     """The burst compute VPC (Trino/Spark/Alluxio cluster, EMR on EKS)."""
     allow_remote_dns_resolution: bool = True
@@ -105,6 +106,8 @@ class NetworkConfig(StrictModel):
 
     @model_validator(mode="after")
     def _no_overlap(self) -> NetworkConfig:
+        if self.onprem is None:
+            return self
         a = ipaddress.ip_network(self.onprem.cidr)
         b = ipaddress.ip_network(self.compute.cidr)
         if a.overlaps(b):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, model_validator
 
-from . import account, checks, eks, emr, lake_presets, network, observability
+from . import account, checks, eks, emr, lake_presets, network, observability, onprem
 from .account import AccountBaselineConfig
 from .eks import EksConfig
 from .emr import EmrConfig
@@ -22,6 +22,7 @@ from .errors import PROJECT, ConfigError, from_validation_error
 from .lake import LakeConfig
 from .network import NetworkConfig
 from .observability import ObservabilityConfig
+from .onprem import OnpremConfig
 from .stack_file import did_you_mean, read_stack_file
 from .types import Region, StrictModel
 
@@ -32,14 +33,15 @@ ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "prod")
 class RegionsConfig(StrictModel):
     """The two regions: the on-prem proxy and the burst compute side; they must differ."""
 
-    onprem: Region = "us-west-1"
-    """Region of the on-prem proxy cluster. Default: us-west-1 (the reference deployment's; see ADR 0001)."""
+    onprem: Region | None = "us-west-1"
+    """Region of the on-prem proxy cluster. Default: us-west-1 (the reference deployment's; see ADR 0001). Not read
+    with ``onprem.mode: external`` (no on-prem region)."""
     compute: Region = "us-east-1"
     """Region of the burst compute cluster. Default: us-east-1 (six AZs, the deepest Spot pools)."""
 
     @model_validator(mode="after")
     def _distinct(self) -> RegionsConfig:
-        if self.onprem == self.compute:
+        if self.onprem is not None and self.onprem == self.compute:
             raise ValueError(
                 f"@compute: onprem and compute are both {self.compute}; the burst must cross regions (the on-prem "
                 "proxy stands in for a remote data centre and the peering is cross-region) - pick two regions, "
@@ -55,6 +57,7 @@ class ProtectionConfig(StrictModel):
 
 
 _SECTIONS: dict[str, tuple[type[BaseModel], dict[str, dict[str, Any]]]] = {
+    "onprem": (OnpremConfig, onprem.PRESETS),
     "regions": (RegionsConfig, {"dev": {}, "staging": {}, "prod": {}}),
     "network": (NetworkConfig, network.PRESETS),
     "emr": (EmrConfig, emr.PRESETS),
@@ -81,6 +84,7 @@ class StackConfig(BaseModel):
     environment: Environment
     protect: bool
     """Protect and retain stateful resources (``protect`` and ``retain_on_delete``). Default: on in prod."""
+    onprem: OnpremConfig
     regions: RegionsConfig
     network: NetworkConfig
     emr: EmrConfig
@@ -154,6 +158,27 @@ def _namespace_problems(raw: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     return problems
 
 
+_ONPREM_SIDE_SECTIONS = ("network", "emr", "regions")
+"""Sections with an ``onprem`` half (the proxy's VPC, cluster and region), not read in external mode."""
+
+
+def onprem_side_keys_in_external_mode(ours: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """The proxy's keys a stack in external mode still sets: nothing would read them."""
+    problems: list[tuple[str, Any, str]] = []
+    for name in _ONPREM_SIDE_SECTIONS:
+        given = _decode(ours.get(name, {}))
+        if isinstance(given, Mapping) and "onprem" in given:
+            problems.append(
+                (
+                    f"{PROJECT}:{name}.onprem",
+                    given["onprem"],
+                    ("is not read with onprem.mode: external (no on-prem region, VPC or cluster is built; the on-prem "
+                     "side is described under hybrid-burst:onprem) - remove it"),
+                )
+            )
+    return problems
+
+
 def load_stack_config(
     raw: Mapping[str, Any], *, stack: str, line_of: Callable[[str], int | None] | None = None
 ) -> StackConfig:
@@ -189,12 +214,21 @@ def load_stack_config(
         raise ConfigError(problems, line_of)
 
     sections: dict[str, BaseModel] = {}
+    mode = onprem.mode_of(ours.get("onprem"))
+    if mode == "external":
+        problems += onprem_side_keys_in_external_mode(ours)
     for name, (model, presets) in _SECTIONS.items():
         given = ours.get(name, {})
         if not isinstance(given, Mapping):
             problems.append((f"{PROJECT}:{name}", given, "must be an object (a YAML mapping)"))
             continue
-        merged = deep_merge(presets[env], given)
+        preset = presets[env]
+        if mode == "external" and name in _ONPREM_SIDE_SECTIONS:
+            # No on-prem region, VPC or cluster is built: the presets' on-prem halves do not apply (a stack file that
+            # sets one is reported above).
+            preset = {k: v for k, v in preset.items() if k != "onprem"}
+            given = {**{k: v for k, v in given.items() if k != "onprem"}, "onprem": None}
+        merged = deep_merge(preset, given)
         try:
             sections[name] = model.model_validate(merged)
         except ValidationError as exc:

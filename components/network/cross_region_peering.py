@@ -43,12 +43,17 @@ class CrossRegionPeeringArgs:
     """Resolve each side's private DNS names to private IPs from the other side. Default: on, both sides."""
     peer_ports: Sequence[PeerPort] = field(default=DEFAULT_PEER_PORTS)
     """TCP ports the compute VPC may reach on the on-prem cluster. Default: 8020, 9866 and 9083 only."""
+    access_cidrs: Sequence[str] = ()
+    """Sources the on-prem access group admits on ``peer_ports``: the burst cluster's subnets. A security group
+    rule cannot reference a group across a cross-region peering ("You cannot reference the security group of a peer
+    VPC that's in a different Region", https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html),
+    so the narrowest source is the burst subnets' CIDRs. Default: the whole ``requester_cidr``."""
 
 
 class CrossRegionPeering(pulumi.ComponentResource):
     """VPC peering requested from the compute region and accepted in the on-prem region, routes both ways on every
     private route table, DNS resolution across the link, and a security group for the on-prem cluster that admits
-    only the peer CIDR on the peered ports."""
+    only the burst subnets (``access_cidrs``) on the peered ports."""
 
     peering_connection_id: pulumi.Output[str]
     onprem_access_security_group_id: pulumi.Output[str]
@@ -122,17 +127,19 @@ class CrossRegionPeering(pulumi.ComponentResource):
             tags={"Name": f"{name}-onprem-access", **EMR_MANAGED_TAG},
             opts=accepter,
         )
+        sources = list(args.access_cidrs) or [args.requester_cidr]
         for port in args.peer_ports:
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-onprem-{port.port}",
-                security_group_id=access.id,
-                ip_protocol="tcp",
-                from_port=port.port,
-                to_port=port.port,
-                cidr_ipv4=args.requester_cidr,
-                description=f"{port.description} from the burst compute VPC",
-                opts=accepter,
-            )
+            for i, source in enumerate(sources):
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-onprem-{port.port}-{i}",
+                    security_group_id=access.id,
+                    ip_protocol="tcp",
+                    from_port=port.port,
+                    to_port=port.port,
+                    cidr_ipv4=source,
+                    description=f"{port.description} from burst subnet {source}",
+                    opts=accepter,
+                )
 
         self.peering_connection_id = peering.id
         self.onprem_access_security_group_id = access.id

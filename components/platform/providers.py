@@ -12,8 +12,8 @@ from components.config import StackConfig
 
 @dataclass(frozen=True)
 class RegionalProviders:
-    onprem: aws.Provider
-    """The on-prem proxy region's provider."""
+    onprem: aws.Provider | None
+    """The on-prem proxy region's provider; None with ``onprem.mode: external`` (no on-prem region)."""
     compute: aws.Provider
     """The burst compute region's provider."""
 
@@ -43,6 +43,6 @@ def build_providers(cfg: StackConfig) -> RegionalProviders:
         )
 
     return RegionalProviders(
-        onprem=provider("onprem", cfg.regions.onprem),
+        onprem=provider("onprem", cfg.regions.onprem) if cfg.regions.onprem is not None else None,
         compute=provider("compute", cfg.regions.compute),
     )

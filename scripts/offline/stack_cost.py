@@ -174,6 +174,10 @@ def stack_cost_lines(cfg: StackConfig, plan: Plan) -> list[CostLine]:
         lines.append(
             _priced("EKS control plane", region, region=region, quantity=n, unit="cluster(s)", key="eks-cluster-hour")
         )
+    if cfg.regions.onprem is None:
+        # External mode: the on-prem data arrives over the VPN/Direct Connect, priced by the customer's link, not as
+        # inter-region transfer (the VPN connection and transit gateway hours are not in the price table).
+        return lines
     corridor = f"{cfg.regions.onprem}>{cfg.regions.compute}"
     lines.append(
         _priced(

@@ -133,7 +133,10 @@ def stack_expectations(stack: str, root: Path = ROOT) -> tuple[Expected, dict[st
         spot_allocation_strategy=task.spot_allocation_strategy if task and task.target_spot_capacity else None,
         resize=resize,
     )
-    return expected, {"onprem": cfg.regions.onprem, "compute": cfg.regions.compute}
+    regions = {"compute": cfg.regions.compute}
+    if cfg.regions.onprem is not None:
+        regions["onprem"] = cfg.regions.onprem
+    return expected, regions
 
 
 def stack_of(path: str | None, stack: str | None, root: Path, outputs: Mapping[str, Any] | None = None) -> str:

@@ -57,10 +57,11 @@ def summarize(clusters: Sequence[ClusterInput], spot_discount: float) -> list[Cl
 
 def stack_clusters(cfg: StackConfig) -> list[ClusterInput]:
     """The two clusters of a stack: the on-prem proxy in the onprem region, the burst cluster in compute."""
-    return [
-        ClusterInput("onprem", cfg.emr.onprem, cfg.regions.onprem, cfg.network.onprem.az_count),
-        ClusterInput("burst", cfg.emr.burst, cfg.regions.compute, cfg.network.compute.az_count),
-    ]
+    out = []
+    if cfg.emr.onprem is not None and cfg.regions.onprem is not None and cfg.network.onprem is not None:
+        out.append(ClusterInput("onprem", cfg.emr.onprem, cfg.regions.onprem, cfg.network.onprem.az_count))
+    out.append(ClusterInput("burst", cfg.emr.burst, cfg.regions.compute, cfg.network.compute.az_count))
+    return out
 
 
 def _money(value: float) -> str:

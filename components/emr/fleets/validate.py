@@ -198,6 +198,8 @@ def plan_stack_fleets(cfg: StackConfig) -> dict[str, ClusterFleets]:
     """
     fleets: dict[str, ClusterFleets] = {}
     for cluster, side in (("onprem", "onprem"), ("burst", "compute")):
+        if getattr(cfg.emr, cluster) is None:
+            continue  # external mode: no on-prem cluster
         planned = plan_cluster_fleets(cluster, getattr(cfg.emr, cluster))
         subnets = placeholder_subnet_ids(getattr(cfg.network, side).az_count)
         validate_with_botocore(planned, subnets, release_label=cfg.emr.release_label)

@@ -13,9 +13,10 @@ import pytest
 
 from components.config import load_stack_config
 from components.network.cross_region_peering import DEFAULT_PEER_PORTS, CrossRegionPeering, CrossRegionPeeringArgs
-from scripts.offline.recorder import Plan, RecordedResource, available_stacks, read_stack_config, record
+from scripts.offline.recorder import Plan, RecordedResource, read_stack_config, record
 from tests import plan_cache
 from tests.conftest import provider
+from tests.stacks import proxy_stacks
 
 T_PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
 T_ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
@@ -38,6 +39,12 @@ class Expect:
     compute_cidr: str
     onprem_cidr: str
     dns: bool
+    access_cidrs: tuple[str, ...] = ()
+    """Sources of the on-prem access group: the burst subnets in a stack, the whole compute CIDR by default."""
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(self.access_cidrs or (self.compute_cidr,))
 
 
 @dataclass
@@ -78,6 +85,7 @@ def _component_program(expect: Expect) -> Callable[[], None]:
                 accepter_region=expect.onprem_region,
                 accepter_route_table_ids=ONPREM_TABLES,
                 allow_remote_dns_resolution=expect.dns,
+                access_cidrs=expect.access_cidrs,
             ),
         )
 
@@ -87,8 +95,12 @@ def _component_program(expect: Expect) -> Callable[[], None]:
 COMPONENT_CASES = {
     "component": Expect("link", "us-east-1", "us-west-1", "10.20.0.0/16", "10.10.0.0/16", dns=True),
     "component-no-dns": Expect("link", "eu-west-1", "eu-central-1", "172.16.0.0/16", "192.168.0.0/16", dns=False),
+    "component-subnets": Expect(
+        "link", "us-east-1", "us-west-1", "10.20.0.0/16", "10.10.0.0/16", dns=True,
+        access_cidrs=("10.20.0.0/20", "10.20.16.0/20"),
+    ),
 }
-CASES = [*COMPONENT_CASES, *available_stacks()]
+CASES = [*COMPONENT_CASES, *proxy_stacks()]
 
 
 def _case(recorded: dict[str, Plan], case_id: str) -> Case:
@@ -102,6 +114,8 @@ def _case(recorded: dict[str, Plan], case_id: str) -> Case:
             COMPUTE_TABLES, ONPREM_TABLES,
         )
     cfg = load_stack_config(read_stack_config(case_id), stack=case_id)
+    assert cfg.regions.onprem is not None
+    assert cfg.network.onprem is not None
     plan = plan_cache.recorded(case_id)
     expect = Expect(
         name=plan.one(COMPONENT).name,
@@ -110,6 +124,7 @@ def _case(recorded: dict[str, Plan], case_id: str) -> Case:
         compute_cidr=cfg.network.compute.cidr,
         onprem_cidr=cfg.network.onprem.cidr,
         dns=cfg.network.allow_remote_dns_resolution,
+        access_cidrs=tuple(cfg.network.compute.subnet_cidrs()),
     )
 
     def network(side: str) -> tuple[str, list[str]]:
@@ -194,20 +209,20 @@ def test_dns_resolution_options_each_side_with_its_own_regions_provider(case: Ca
     assert acc.inputs["vpcPeeringConnectionId"] == accept.id
 
 
-def test_onprem_access_group_admits_only_the_compute_cidr_on_the_peered_ports(case: Case) -> None:
+def test_onprem_access_group_admits_only_the_burst_subnets_on_the_peered_ports(case: Case) -> None:
     sg = case.one(T_SG)
     assert sg.region == case.expect.onprem_region
     assert sg.inputs["vpcId"] == case.onprem_vpc_id
     assert "ingress" not in sg.inputs, "rules are separate resources, not inline"
     rules = [r for r in case.plan.of_type(T_INGRESS) if r.inputs.get("securityGroupId") == sg.id]
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == sorted(
-        (p.port, p.port) for p in DEFAULT_PEER_PORTS
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in rules) == sorted(
+        (p.port, p.port, source) for p in DEFAULT_PEER_PORTS for source in case.expect.sources
     )
     assert sorted(p.port for p in DEFAULT_PEER_PORTS) == [8020, 9083, 9866]
     for rule in rules:
         assert rule.region == case.expect.onprem_region
         assert rule.inputs["ipProtocol"] == "tcp"
-        assert rule.inputs["cidrIpv4"] == case.expect.compute_cidr
+        assert rule.inputs["cidrIpv4"] in case.expect.sources
         assert "cidrIpv6" not in rule.inputs
         assert "referencedSecurityGroupId" not in rule.inputs
         assert "prefixListId" not in rule.inputs
@@ -228,7 +243,20 @@ def test_everything_is_parented_to_the_component(case: Case) -> None:
         assert child.provider is not None
 
 
-@pytest.mark.parametrize("stack", available_stacks())
+def test_stack_access_group_is_narrower_than_the_compute_vpc(recorded: dict[str, Plan]) -> None:
+    """Issue 13 item 3: in every proxy stack the sources are the burst subnets, each inside, none equal to, the VPC."""
+    import ipaddress
+
+    for stack in proxy_stacks():
+        case = _case(recorded, stack)
+        vpc = ipaddress.ip_network(case.expect.compute_cidr)
+        assert case.expect.access_cidrs
+        for source in case.expect.access_cidrs:
+            assert ipaddress.ip_network(source).subnet_of(vpc)
+            assert ipaddress.ip_network(source) != vpc
+
+
+@pytest.mark.parametrize("stack", proxy_stacks())
 def test_stack_exports_the_peering_and_the_access_group(recorded: dict[str, Plan], stack: str) -> None:
     case = _case(recorded, stack)
     assert case.plan.outputs["peering_connection_id"] == case.one(T_PEERING).id
