@@ -22,33 +22,51 @@ from components.emr import configurations as emr_conf
 from components.emr.artifacts import Artifact, BootstrapScript, bootstrap_artifact
 from components.emr.emr_cluster import EmrCluster, EmrClusterArgs, ManagedScalingLimits
 from components.emr.fleets.plan import ClusterFleets
+from components.emr.kerberos import catalog_properties
 from components.emr.onprem_endpoints import OnpremEndpoints, OnpremEndpointsArgs
-from components.emr.ports import NAMENODE_PORT
 from components.emr.roles import instance_role_path as _path_of_stack
 from components.lake.lake_governance import LakeGovernance
 from components.lake.principals import emr_runtime_assume_statements
 from components.observability.cluster_telemetry import ClusterTelemetry, ClusterTelemetryArgs
 from components.security import grants
+from components.security.kerberos_secrets import KerberosSecrets
 
 from .lake import LakeStorage, principal_statements
 from .network import Network
+from .onprem import (
+    OnpremNames,
+    cluster_kerberos,
+    kerberos_secrets,
+    onprem_names,
+    proxy_kerberos_bootstrap,
+    proxy_kerberos_statements,
+)
 from .sites import Site, Sites
 
 
 @dataclass(frozen=True)
 class Clusters:
-    onprem: EmrCluster
+    onprem: EmrCluster | None
+    """The proxy cluster (proxy mode); None in external mode."""
     burst: EmrCluster
-    endpoints: OnpremEndpoints
-    """Stable names of the on-prem NameNode and metastore, resolvable from the compute VPC."""
+    endpoints: OnpremEndpoints | None
+    """Stable names of the proxy's NameNode and metastore, resolvable from the compute VPC (proxy mode)."""
+    names: OnpremNames
+    """What the burst side connects to, in either mode."""
+    kerberos_secrets: KerberosSecrets | None
+    """With Kerberos: the keytab secret and the generated KDC passwords."""
     telemetry: Mapping[str, ClusterTelemetry]
     """Cluster -> its log groups and agent configuration."""
 
     def of(self, site: Site) -> EmrCluster:
-        return self.onprem if site.cluster == "onprem" else self.burst
+        if site.cluster == "onprem":
+            assert self.onprem is not None
+            return self.onprem
+        return self.burst
 
     def __iter__(self) -> Iterator[tuple[str, EmrCluster]]:
-        return iter((("onprem", self.onprem), ("burst", self.burst)))
+        pairs = (("onprem", self.onprem), ("burst", self.burst))
+        return iter([(name, cluster) for name, cluster in pairs if cluster is not None])
 
 
 def instance_role_path() -> str:
@@ -112,16 +130,17 @@ def _common_args(
     }
 
 
-def _alluxio_args(cfg: StackConfig, catalog_uri: pulumi.Input[str]) -> list[pulumi.Input[str]]:
+def _alluxio_args(
+    cfg: StackConfig, catalog_uri: pulumi.Input[str], names: OnpremNames, secrets: KerberosSecrets | None
+) -> list[pulumi.Input[str]]:
     """The command line of ``components/emr/bootstrap/alluxio-bootstrap.sh`` on the burst cluster."""
     settings = cfg.emr.settings
     alluxio = settings.alluxio
-    onprem_names = emr_conf.endpoint_names(settings.onprem_dns_zone)
     args: list[pulumi.Input[str]] = [
         "--version", alluxio.version,
         "--tarball-uri", alluxio.tarball_uri,
-        "--namenode-name", onprem_names["namenode"],
-        "--namenode-port", str(NAMENODE_PORT),
+        "--namenode-name", names.namenode,
+        "--namenode-port", str(names.namenode_port),
         "--mount-point", alluxio.mount_point,
         "--sync-interval", alluxio.metadata_sync_interval,
         "--sync-mode", alluxio.metadata_sync_mode,
@@ -134,6 +153,13 @@ def _alluxio_args(cfg: StackConfig, catalog_uri: pulumi.Input[str]) -> list[pulu
     ]  # fmt: skip
     if alluxio.tarball_sha256:
         args += ["--tarball-sha256", alluxio.tarball_sha256]
+    if names.nameservice is not None:
+        args += ["--nameservice", names.nameservice]
+        for namenode in names.ha_namenodes:
+            args += ["--ha-namenode", namenode]
+    if secrets is not None:
+        assert cfg.onprem.kerberos.principal is not None
+        args += ["--principal", cfg.onprem.kerberos.principal, "--keytab-secret-arn", secrets.keytab_secret_arn]
     return args
 
 
@@ -185,45 +211,64 @@ def build_clusters(
     settings = cfg.emr.settings
     telemetry = {site.cluster: _telemetry(cfg, site, network, storage) for site in sites}
 
-    onprem = sites.proxy
-    onprem_cluster = EmrCluster(
-        onprem.cluster,
-        EmrClusterArgs(
-            **_common_args(cfg, onprem, account_id=account_id, network=network, storage=storage,
-                           telemetry=telemetry[onprem.cluster], fleets=fleets[onprem.cluster], role_path=role_path),
-            applications=emr_conf.onprem_applications(),
-            configurations=emr_conf.onprem_configurations(),
-            instance_statements=[
-                storage.bucket(onprem, "logs").grant_write(f"emr/{onprem.cluster}/"),
-                *telemetry[onprem.cluster].instance_statements,
-            ],
-            # The burst VPC reaches HDFS and the metastore only through this group (peered ports only).
-            additional_security_group_ids=[network.peering.onprem_access_security_group_id],
-            idle_timeout_seconds=settings.onprem_idle_timeout_seconds,
-            protect=cfg.protect,
-            certificate_zip_s3_uri=settings.tls.onprem_certificate_zip_s3_uri,
-        ),
-        opts=pulumi.ResourceOptions(provider=onprem.provider),
-    )
-
     compute = sites.compute
-    endpoints = OnpremEndpoints(
-        "onprem-endpoints",
-        OnpremEndpointsArgs(
-            zone_name=settings.onprem_dns_zone,
-            vpc_id=network.vpc(compute).vpc_id,
-            other_vpc_id=network.vpc(onprem).vpc_id,
-            other_vpc_region=onprem.region,
-            other_provider=onprem.provider,
-            target_dns_name=onprem_cluster.master_private_dns,
-        ),
-        opts=pulumi.ResourceOptions(provider=compute.provider),
-    )
+    names = onprem_names(cfg)
+    secrets = kerberos_secrets(cfg, sites, storage)
+    onprem_cluster: EmrCluster | None = None
+    endpoints: OnpremEndpoints | None = None
+    if sites.onprem is not None:
+        onprem = sites.onprem
+        onprem_cluster = EmrCluster(
+            onprem.cluster,
+            EmrClusterArgs(
+                **_common_args(cfg, onprem, account_id=account_id, network=network, storage=storage,
+                               telemetry=telemetry[onprem.cluster], fleets=fleets[onprem.cluster],
+                               role_path=role_path),
+                applications=emr_conf.onprem_applications(),
+                configurations=emr_conf.onprem_configurations(),
+                instance_statements=[
+                    storage.bucket(onprem, "logs").grant_write(f"emr/{onprem.cluster}/"),
+                    *telemetry[onprem.cluster].instance_statements,
+                    *proxy_kerberos_statements(secrets, storage, compute),
+                ],
+                bootstrap_scripts=proxy_kerberos_bootstrap(cfg, secrets),
+                kerberos=cluster_kerberos(cfg, onprem, sites, names, secrets),
+                # The burst VPC reaches HDFS and the metastore only through this group (peered ports only).
+                additional_security_group_ids=[network.onprem_access_security_group_id],
+                idle_timeout_seconds=settings.onprem_idle_timeout_seconds,
+                protect=cfg.protect,
+                certificate_zip_s3_uri=settings.tls.onprem_certificate_zip_s3_uri,
+            ),
+            opts=pulumi.ResourceOptions(provider=onprem.provider),
+        )
+        endpoints = OnpremEndpoints(
+            "onprem-endpoints",
+            OnpremEndpointsArgs(
+                zone_name=settings.onprem_dns_zone,
+                vpc_id=network.vpc(compute).vpc_id,
+                other_vpc_id=network.vpc(onprem).vpc_id,
+                other_vpc_region=onprem.region,
+                other_provider=onprem.provider,
+                target_dns_name=onprem_cluster.master_private_dns,
+            ),
+            opts=pulumi.ResourceOptions(provider=compute.provider),
+        )
 
     catalog_file = Artifact(
         name=f"{settings.trino.onprem_catalog_name}.properties",
         content=emr_conf.render_properties(
-            emr_conf.onprem_catalog_properties(settings, zone=settings.onprem_dns_zone)
+            {
+                **emr_conf.onprem_catalog_properties(settings, metastore_uris=names.metastore_uris),
+                **(
+                    catalog_properties(
+                        engine=settings.engine,
+                        principal=cfg.onprem.kerberos.principal or "",
+                        metastore_principal=cfg.onprem.kerberos.metastore_principal_name,
+                    )
+                    if secrets is not None
+                    else {}
+                ),
+            }
         ),
     )
     artifacts = storage.bucket(compute, "artifacts")
@@ -250,13 +295,20 @@ def build_clusters(
             instance_statements=[
                 *_burst_statements(cfg, sites, account_id, storage, lake),
                 *telemetry[compute.cluster].instance_statements,
+                # The bootstrap reads the keytab: GetSecretValue on that one secret (its key is the data key the
+                # role already uses).
+                *([secrets.grant_keytab_read()] if secrets is not None else []),
             ],
+            kerberos=cluster_kerberos(cfg, compute, sites, names, secrets),
             bootstrap_scripts=[
                 BootstrapScript(
-                    artifact=bootstrap_artifact("alluxio-bootstrap.sh"), args=_alluxio_args(cfg, catalog_uri)
+                    artifact=bootstrap_artifact("alluxio-bootstrap.sh"),
+                    args=_alluxio_args(cfg, catalog_uri, names, secrets),
                 )
             ],
             artifacts=[catalog_file],
+            # External mode: the burst nodes' egress to the on-prem Hadoop ports (proxy mode: none needed here).
+            additional_security_group_ids=[network.onprem_access_security_group_id] if sites.onprem is None else (),
             idle_timeout_seconds=settings.burst_idle_timeout_seconds,
             managed_scaling=ManagedScalingLimits(
                 minimum_units=scaling.minimum_units,
@@ -272,4 +324,11 @@ def build_clusters(
     if EMR_INSTANCE in cfg.lake.principals:
         # The instance role exists only now (it may assume the lake's runtime role, so the lake came first).
         lake.bind_principal(EMR_INSTANCE, burst_cluster.instance_role_arn)
-    return Clusters(onprem=onprem_cluster, burst=burst_cluster, endpoints=endpoints, telemetry=telemetry)
+    return Clusters(
+        onprem=onprem_cluster,
+        burst=burst_cluster,
+        endpoints=endpoints,
+        names=names,
+        kerberos_secrets=secrets,
+        telemetry=telemetry,
+    )

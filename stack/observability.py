@@ -95,8 +95,10 @@ def build_operations(
             ],
             alarm_arns=[arn for alarms in cluster_alarms.values() for arn in alarms.all_alarm_arns],
             metrics_namespace=obs.metrics_namespace,
-            peering_flow_log_group_name=network.vpc(compute).flow_log_group_name,
-            peering_remote_cidr=sites.proxy.network.cidr,
+            # The peering widget measures traffic to the proxy VPC; external mode has no peering (its traffic is on
+            # the VPN/Direct Connect link, whose own metrics are in the VPN and transit gateway namespaces).
+            peering_flow_log_group_name=network.vpc(compute).flow_log_group_name if sites.onprem is not None else None,
+            peering_remote_cidr=sites.onprem.network.cidr if sites.onprem is not None else None,
             region=compute.region,
         ),
         opts=in_compute,

@@ -40,11 +40,36 @@ OUTPUTS: tuple[StackOutput, ...] = (
     # network
     StackOutput("{side}_vpc_id", lambda p, s: p.network.vpc(s).vpc_id, "VPC of the side."),
     StackOutput("{side}_private_subnet_ids", lambda p, s: p.network.vpc(s).private_subnet_ids, "Private subnets."),
-    StackOutput("peering_connection_id", lambda p, _s: p.network.peering.peering_connection_id, "The peering link."),
+    StackOutput("onprem_mode", lambda p, _s: p.cfg.onprem.mode, "proxy (two-region proxy) or external."),
+    StackOutput(
+        "peering_connection_id",
+        lambda p, _s: p.network.peering.peering_connection_id if p.network.peering is not None else None,
+        "The peering link (proxy mode).",
+    ),
     StackOutput(
         "onprem_access_security_group_id",
-        lambda p, _s: p.network.peering.onprem_access_security_group_id,
-        "Security group admitting the compute CIDR on the peered ports.",
+        lambda p, _s: p.network.onprem_access_security_group_id,
+        "Proxy: the group admitting the burst subnets on the peered ports; external: the burst nodes' egress group.",
+    ),
+    StackOutput(
+        "onprem_cidrs",
+        lambda p, _s: list(p.cfg.onprem.cidrs) if p.cfg.onprem.external else None,
+        "On-prem ranges routed over the link (external mode).",
+    ),
+    StackOutput(
+        "onprem_gateway_id",
+        lambda p, _s: p.network.onprem_link.gateway_id if p.network.onprem_link is not None else None,
+        "Transit or virtual private gateway to on-prem (external mode).",
+    ),
+    StackOutput(
+        "onprem_vpn_connection_id",
+        lambda p, _s: p.network.onprem_link.vpn_connection_id if p.network.onprem_link is not None else None,
+        "Site-to-Site VPN connection (external mode, connection type vpn).",
+    ),
+    StackOutput(
+        "onprem_dns_resolver_rule_id",
+        lambda p, _s: p.network.dns_forwarding.rule_id if p.network.dns_forwarding is not None else None,
+        "Resolver rule forwarding the on-prem domain (external mode).",
     ),
     # lake
     StackOutput("{side}_lake_bucket_names", lambda p, s: p.storage.zones[s.side].bucket_names, "Zone -> bucket."),
@@ -72,8 +97,8 @@ OUTPUTS: tuple[StackOutput, ...] = (
         "EMR security configuration.",
     ),
     StackOutput("burst_task_fleet_id", lambda p, _s: p.clusters.burst.task_fleet_id, "Burst task fleet."),
-    StackOutput("onprem_namenode_name", lambda p, _s: p.clusters.endpoints.namenode_name, "Stable NameNode name."),
-    StackOutput("onprem_metastore_name", lambda p, _s: p.clusters.endpoints.metastore_name, "Stable metastore name."),
+    StackOutput("onprem_namenode_name", lambda p, _s: p.clusters.names.namenode, "NameNode the burst side mounts."),
+    StackOutput("onprem_metastore_name", lambda p, _s: p.clusters.names.metastore, "Metastore of the onprem catalog."),
     # eks
     StackOutput("eks_cluster_name", _eks("cluster_name"), "EKS cluster (EMR on EKS on)."),
     StackOutput("emr_virtual_cluster_id", _eks("virtual_cluster_id"), "EMR virtual cluster (EMR on EKS on)."),

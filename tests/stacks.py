@@ -21,3 +21,8 @@ def proxy_stacks() -> list[str]:
 def external_stacks() -> list[str]:
     """Stacks connected to an external on-prem Hadoop (compute region only)."""
     return [s for s, mode in _modes().items() if mode == "external"]
+
+
+def sides(stack: str) -> tuple[str, ...]:
+    """The region roles a stack builds: both in proxy mode, the compute side only in external mode."""
+    return ("onprem", "compute") if _modes()[stack] == "proxy" else ("compute",)

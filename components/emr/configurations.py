@@ -250,18 +250,28 @@ def _engine_configurations(
     ]
 
 
-def onprem_catalog_properties(settings: EmrClusterSettings, *, zone: str) -> dict[str, str]:
+def onprem_catalog_properties(
+    settings: EmrClusterSettings,
+    *,
+    zone: str | None = None,
+    metastore_uris: Sequence[str] = (),
+) -> dict[str, str]:
     """The ``onprem`` catalog: the Hive connector on the on-prem metastore; reads go through Alluxio.
 
-    ``hive.config.resources`` points at the Hadoop config the bootstrap writes, which maps the on-prem
-    NameNode's ``hdfs://`` URIs (the table locations the metastore returns) onto Alluxio, so on-prem tables
-    work without redefinition.
+    The metastore is the proxy's stable name ``metastore.<zone>`` (``zone``) or the configured external URIs
+    (``metastore_uris``; Trino's ``hive.metastore.uri`` takes a comma-separated list and fails over in order,
+    https://trino.io/docs/current/object-storage/metastores.html). ``hive.config.resources`` points at the Hadoop
+    config the bootstrap writes, which maps the on-prem NameNode's ``hdfs://`` URIs (the table locations the
+    metastore returns) onto Alluxio, so on-prem tables work without redefinition.
     """
-    names = endpoint_names(zone)
+    if zone is not None:
+        metastore_uris = [f"thrift://{endpoint_names(zone)['metastore']}:{METASTORE_PORT}"]
+    if not metastore_uris:
+        raise ValueError("the onprem catalog needs the metastore: give zone (proxy) or metastore_uris (external)")
     connector = "hive" if settings.engine == "trino" else "hive-hadoop2"
     return {
         "connector.name": connector,
-        "hive.metastore.uri": f"thrift://{names['metastore']}:{METASTORE_PORT}",
+        "hive.metastore.uri": ",".join(metastore_uris),
         "hive.config.resources": ALLUXIO_CORE_SITE,
         # The proxy lake is read-only from the burst side.
         "hive.non-managed-table-writes-enabled": "false",

@@ -35,6 +35,7 @@ from .artifacts import ARTIFACT_PREFIX, Artifact, BootstrapScript
 from .configurations import merge
 from .fleets import render
 from .fleets.plan import ClusterFleets
+from .kerberos import ClusterKerberos
 from .roles import EmrRoles, EmrRolesArgs, validate_instance_role
 from .security_configuration import EmrSecurityConfiguration, EmrSecurityConfigurationArgs
 from .security_groups import emr_managed_security_groups
@@ -43,6 +44,8 @@ from .tags import cluster_tag
 # Paths (engine spelling) that managed scaling owns once the cluster runs.
 CORE_FLEET_SCALED_PATHS = ("coreInstanceFleet.targetOnDemandCapacity", "coreInstanceFleet.targetSpotCapacity")
 TASK_FLEET_SCALED_PATHS = ("targetOnDemandCapacity", "targetSpotCapacity")
+# Generated once (KerberosSecrets): a later run's new random value must not replace the cluster.
+KERBEROS_PASSWORD_PATHS = ("kerberosAttributes.kdcAdminPassword", "kerberosAttributes.crossRealmTrustPrincipalPassword")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +122,9 @@ class EmrClusterArgs:
     """Validity of a generated certificate. Default: 365 days."""
     lake_formation: bool = False
     """Lake Formation authorization fields in the security configuration. Default: off."""
+    kerberos: ClusterKerberos | None = None
+    """Kerberos: the security configuration's ``KerberosConfiguration`` and the cluster's ``kerberos_attributes``.
+    Default: none (no Kerberos; the policy pack's ``emr-kerberos-required`` flags it where mandatory)."""
     service_role_arn: pulumi.Input[str] | None = None
     """Bring your own EMR service role. Default: created (AmazonEMRServicePolicy_v2)."""
     instance_role_path: str = "/"
@@ -181,6 +187,7 @@ class EmrCluster(pulumi.ComponentResource):
                     certificate_kms_key_arn=args.artifacts_kms_key_arn,
                     validity_days=args.certificate_validity_days,
                     lake_formation=args.lake_formation,
+                    kerberos=args.kerberos.configuration if args.kerberos is not None else None,
                 ),
                 opts=child,
             )
@@ -288,13 +295,27 @@ class EmrCluster(pulumi.ComponentResource):
             keep_job_flow_alive_when_no_steps=True,
             unhealthy_node_replacement=True,
             scale_down_behavior="TERMINATE_AT_TASK_COMPLETION",
+            kerberos_attributes=(
+                aws.emr.ClusterKerberosAttributesArgs(
+                    realm=args.kerberos.realm,
+                    kdc_admin_password=args.kerberos.kdc_admin_password,
+                    cross_realm_trust_principal_password=args.kerberos.cross_realm_trust_principal_password,
+                )
+                if args.kerberos is not None
+                else None
+            ),
             tags={**args.tags, **_session_manager_tags(name, args)} or None,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=args.protect,
                 # The roles' policies and the service-access rules must exist before EMR validates them.
                 depends_on=[roles, *rules],
-                ignore_changes=list(CORE_FLEET_SCALED_PATHS) if args.managed_scaling else None,
+                ignore_changes=[
+                    *(CORE_FLEET_SCALED_PATHS if args.managed_scaling else ()),
+                    *(KERBEROS_PASSWORD_PATHS if args.kerberos is not None else ()),
+                ]
+                or None,
+                additional_secret_outputs=["kerberosAttributes"] if args.kerberos is not None else None,
             ),
         )
 

@@ -10,7 +10,9 @@ ports (https://hadoop.apache.org/docs/r3.3.6/hadoop-project-dist/hadoop-hdfs/hdf
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 NAMENODE_PORT = 8020
 DATANODE_PORT = 9866
@@ -22,3 +24,37 @@ PEERED_PORTS: Mapping[int, str] = {
     METASTORE_PORT: "Hive metastore thrift",
 }
 """Port -> what it serves, in the order the peering security group lists its rules."""
+
+@dataclass(frozen=True)
+class AccessPort:
+    """A port the burst nodes open to an external on-prem lake (an egress rule per on-prem CIDR)."""
+
+    port: int
+    protocol: Literal["tcp", "udp"]
+    description: str
+
+
+# Kerberos: the KDC (TCP and UDP 88) and kadmin (TCP 749), MIT Kerberos defaults
+# (https://web.mit.edu/kerberos/krb5-latest/doc/admin/conf_files/kdc_conf.html, kdc_ports / kadmind_port).
+KDC_PORT = 88
+KADMIN_PORT = 749
+
+
+def onprem_access_ports(
+    *, namenode_ports: Sequence[int], metastore_ports: Sequence[int], kerberos: bool
+) -> list[AccessPort]:
+    """What the burst nodes open to an external on-prem lake: NameNode RPC (the configured ports), DataNode
+    transfer, the metastore (configured ports) and, with Kerberos, the KDC and kadmin."""
+    ports = [AccessPort(p, "tcp", PEERED_PORTS[NAMENODE_PORT]) for p in namenode_ports]
+    ports.append(AccessPort(DATANODE_PORT, "tcp", PEERED_PORTS[DATANODE_PORT]))
+    ports += [AccessPort(p, "tcp", PEERED_PORTS[METASTORE_PORT]) for p in metastore_ports]
+    if kerberos:
+        ports += [
+            AccessPort(KDC_PORT, "tcp", "Kerberos KDC"),
+            AccessPort(KDC_PORT, "udp", "Kerberos KDC"),
+            AccessPort(KADMIN_PORT, "tcp", "Kerberos kadmin"),
+        ]
+    unique: dict[tuple[int, str], AccessPort] = {}
+    for port in ports:
+        unique.setdefault((port.port, port.protocol), port)
+    return list(unique.values())

@@ -7,6 +7,8 @@ The document follows the EMR security-configuration JSON
   trustedCertificates.pem; https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html);
   generated at plan time for dev/staging (ADR 0004) or brought by the user (prod);
 - ``InstanceMetadataServiceConfiguration``: IMDSv2 only, hop limit 1;
+- optionally ``AuthenticationConfiguration.KerberosConfiguration`` (a cluster-dedicated KDC, with or without a
+  cross-realm trust, or an external KDC; ``kerberos.py`` builds the block and cites the EMR pages);
 - optionally ``AuthorizationConfiguration`` for Lake Formation with runtime roles (session tag ``Amazon EMR``,
   application-scoped IAM roles; https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-steps-runtime-roles.html).
 """
@@ -18,7 +20,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +108,7 @@ def security_configuration_document(
     local_disk_kms_key_arn: str,
     certificate_zip_s3_uri: str,
     lake_formation: bool,
+    kerberos: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The EMR security configuration JSON (plain values; the component feeds it resolved ARNs)."""
     doc: dict[str, Any] = {
@@ -129,6 +132,8 @@ def security_configuration_document(
             "HttpPutResponseHopLimit": 1,
         },
     }
+    if kerberos is not None:
+        doc["AuthenticationConfiguration"] = {"KerberosConfiguration": dict(kerberos)}
     if lake_formation:
         doc["AuthorizationConfiguration"] = {
             "IAMConfiguration": {
@@ -160,6 +165,9 @@ class EmrSecurityConfigurationArgs:
     """Validity of a generated certificate. Default: 365 days."""
     lake_formation: bool = False
     """Add the Lake Formation authorization block. Default: off."""
+    kerberos: Mapping[str, Any] | None = None
+    """The ``KerberosConfiguration`` block (``kerberos.dedicated_kdc``/``external_kdc``). Default: none (no
+    Kerberos)."""
 
 
 class EmrSecurityConfiguration(pulumi.ComponentResource):
@@ -214,6 +222,7 @@ class EmrSecurityConfiguration(pulumi.ComponentResource):
                     local_disk_kms_key_arn=v[1],
                     certificate_zip_s3_uri=v[2],
                     lake_formation=args.lake_formation,
+                    kerberos=args.kerberos,
                 ),
                 sort_keys=True,
             )

@@ -237,6 +237,19 @@ def kms_use(key_arns: Iterable[pulumi.Input[str]], *, decrypt_only: bool = False
     return statement(sid, actions, list(key_arns))
 
 
+def secret_read(secret_arn: pulumi.Input[str], *, sid: str = "secret read") -> Statement:
+    """Read one Secrets Manager secret's value (``GetSecretValue``, ``DescribeSecret``) on its exact ARN. The secret's
+    KMS key must be usable by the caller too (``kms_use(..., decrypt_only=True)``), unless another grant covers it.
+    Actions and resource type: Service Authorization Reference, "AWS Secrets Manager"
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html)."""
+    return statement(sid, ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], [secret_arn])
+
+
+def secret_write(secret_arn: pulumi.Input[str], *, sid: str = "secret write") -> Statement:
+    """Put a new value into one Secrets Manager secret (``PutSecretValue``) on its exact ARN."""
+    return statement(sid, ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], [secret_arn])
+
+
 def logs_write(log_group_arns: Iterable[pulumi.Input[str]], *, sid: str = "logs write") -> Statement:
     """Create streams and put events in the given log groups (and only those).
 

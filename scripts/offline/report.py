@@ -106,6 +106,8 @@ def mermaid(plan: Plan) -> str:
             groups["cross-region" if regions else "global"].append(urn)
 
     lines = ["flowchart LR"]
+    external_nodes, external_edges = _external_onprem(plan, tops)
+    lines += external_nodes
     for group, urns in sorted(groups.items()):
         gid = re.sub(r"[^A-Za-z0-9]", "_", group)
         lines.append(f'  subgraph {gid}["{group}"]')
@@ -116,7 +118,31 @@ def mermaid(plan: Plan) -> str:
         lines.append("  end")
     for dst, src in sorted(edges):
         lines.append(f"  {_node_id(dst)} --> {_node_id(src)}")
+    lines += external_edges
     return "\n".join(lines)
+
+
+def _external_onprem(plan: Plan, tops: dict[str, RecordedResource]) -> tuple[list[str], list[str]]:
+    """External mode: the on-prem lake is not in the plan (nothing is built for it); draw it from the stack outputs,
+    outside every region, with a dotted edge from each component that reaches it. (Node lines, edge lines.)"""
+    if plan.outputs.get("onprem_mode") != "external":
+        return [], []
+    cidrs = ", ".join(str(c) for c in plan.outputs.get("onprem_cidrs") or [])
+    label = (
+        f"on-prem Hadoop (external)<br/>NameNode {plan.outputs.get('onprem_namenode_name', '?')}<br/>"
+        f"metastore {plan.outputs.get('onprem_metastore_name', '?')}<br/>{cidrs}"
+    )
+    nodes = [
+        '  subgraph onprem_external["on-prem data centre (external: not managed by this stack)"]',
+        f'    n_onprem_external["{label}"]',
+        "  end",
+    ]
+    edges = [
+        f"  {_node_id(urn)} -.-> n_onprem_external"
+        for urn, comp in sorted(tops.items())
+        if comp.type in (f"{PROJECT}:network:OnpremConnection", f"{PROJECT}:network:DnsForwarding")
+    ]
+    return nodes, edges
 
 
 def console_summary(plan: Plan, summary: PlanSummary, sections: list[Section]) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
+from scripts.offline import layout
+
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "hybrid-burst"
 
@@ -146,7 +148,8 @@ def discover_policy_packs(root: Path = ROOT) -> list[Path]:
 
 
 def known_stacks(root: Path = ROOT) -> list[str]:
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+    """The deployable stacks: every stack file but the examples (``example-*``, planned offline only)."""
+    return layout.deployed_stacks(root / "stacks")
 
 
 def stack_environment(stack: str, root: Path = ROOT) -> str:
@@ -156,6 +159,11 @@ def stack_environment(stack: str, root: Path = ROOT) -> str:
 
     path = root / "stacks" / f"Pulumi.{stack}.yaml"
     rel = path.relative_to(root)
+    if layout.is_example(stack):
+        raise PlanError(
+            f"stack {stack!r} is an example ({rel}): it is planned offline (scripts/plan.py --stack {stack}) but "
+            f"never deployed; copy it to a stack of your own (stacks/Pulumi.<name>.yaml) and deploy that"
+        )
     if not path.exists():
         raise PlanError(f"unknown stack {stack!r}: no {rel}; known stacks: {', '.join(known_stacks(root))}")
     try:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.offline.layout import policy_config, policy_packs, stacks
+from scripts.offline.layout import deployed_stacks, is_example, policy_config, policy_packs, stacks
 from tests.tools import tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +111,7 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
     assert "bash .ci/run" in runs["test"]
 
     plan = jobs["offline-plan"]
-    assert sorted(plan["strategy"]["matrix"]["stack"]) == stacks()
+    assert sorted(plan["strategy"]["matrix"]["stack"]) == deployed_stacks()
     assert 'scripts/plan.py --stack "$STACK" --report' in runs["offline-plan"]
     # The plan diff against the PR's base commit goes into the same report (and so the same PR comment).
     assert '--diff "$BASE_SHA"' in runs["offline-plan"]
@@ -133,7 +133,7 @@ def test_pr_workflow_runs_lint_tests_offline_plan_preview_and_cli_tests() -> Non
     assert "vars.PULUMI_BACKEND_URL != ''" in preview["if"]
     assert "github.event.pull_request.head.repo.full_name == github.repository" in preview["if"]
     assert "offline-plan" in preview["needs"]
-    assert sorted(preview["strategy"]["matrix"]["stack"]) == stacks()
+    assert sorted(preview["strategy"]["matrix"]["stack"]) == deployed_stacks()
     assert preview["permissions"] == {"contents": "read", "id-token": "write"}
     assert preview["env"]["PULUMI_BACKEND_URL"] == "${{ vars.PULUMI_BACKEND_URL }}"
     assert 'pulumi login "$PULUMI_BACKEND_URL"' in runs["preview"]
@@ -198,11 +198,23 @@ def test_everything_the_workflows_reference_exists() -> None:
     assert (ROOT / "scripts" / "ops" / "deploy.py").exists()
 
 
+def test_example_stacks_are_planned_but_never_previewed_or_deployed() -> None:
+    """Issue 13: ``example-*`` stacks (stacks/Pulumi.example-external.yaml) are fixtures and docs, not deployments:
+    no workflow matrix or deploy option names them; the test suite plans them (tests/stack/test_external_mode.py)."""
+    examples = [s for s in stacks() if is_example(s)]
+    assert "example-external" in examples
+    for path in WORKFLOWS:
+        text = path.read_text()
+        for example in examples:
+            assert example not in text, f"{path.name} names the example stack {example}"
+    assert not set(examples) & set(deployed_stacks())
+
+
 def test_deploy_is_manual_environment_protected_and_uses_the_ops_script() -> None:
     doc = load(ROOT / ".github" / "workflows" / "deploy.yml")
     on = triggers(doc)
     assert set(on) == {"workflow_dispatch"}
-    assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == stacks()
+    assert sorted(on["workflow_dispatch"]["inputs"]["stack"]["options"]) == deployed_stacks()
     job = doc["jobs"]["deploy"]
     assert job["environment"] == "${{ inputs.stack }}", "each stack deploys behind its GitHub environment"
     assert doc["concurrency"]["cancel-in-progress"] is False, "never cancel a running deploy"

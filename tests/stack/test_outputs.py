@@ -32,7 +32,14 @@ def test_names_are_unique_and_described() -> None:
     assert all(e.description for e in OUTPUTS)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+# Outputs that exist in one connection mode only (hybrid-burst:onprem.mode).
+EXTERNAL_ONLY = {"onprem_cidrs", "onprem_gateway_id", "onprem_vpn_connection_id", "onprem_dns_resolver_rule_id"}
+PROXY_ONLY = {"peering_connection_id", "onprem_vpc_id", "onprem_private_subnet_ids", "onprem_lake_bucket_names",
+              "onprem_data_key_arn", "onprem_cluster_id", "onprem_master_private_dns", "onprem_instance_role_name",
+              "onprem_security_configuration_name", "onprem_alarm_topic_arn"}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "example-external"])
 def test_the_program_exports_exactly_the_declared_outputs(stack: str) -> None:
     plan = recorded(stack)
     exported = set(plan.outputs)
@@ -41,7 +48,10 @@ def test_the_program_exports_exactly_the_declared_outputs(stack: str) -> None:
                 "emr_on_eks_job_log_group_name", "emr_on_eks_release_label", "emr_on_eks_s3_log_uri",
                 "emr_on_eks_pod_templates", "emr_on_eks_job_template_id",
                 "burst_spot_drill_template_id"}
-    assert _declared() - optional <= exported, "every unconditional output is exported"
+    external = plan.outputs["onprem_mode"] == "external"
+    optional |= PROXY_ONLY if external else EXTERNAL_ONLY
+    assert _declared() - optional <= exported, "every output of the stack's mode is exported"
+    assert not exported & (EXTERNAL_ONLY if not external else PROXY_ONLY), "no output of the other mode"
 
 
 def test_eks_outputs_follow_the_eks_switch() -> None:

@@ -10,6 +10,16 @@
 #   every node   : the Alluxio client jar linked into the SQL engine's Hive plugin and Spark; the engine's
 #                  `onprem` catalog installed; Hadoop config mapping the on-prem hdfs:// URIs onto Alluxio
 #
+# The on-prem side is either the proxy cluster of this stack (proxy mode: the stable names above) or an external
+# Hadoop (external mode: the configured NameNode, or an HA nameservice given with --nameservice and one
+# --ha-namenode per NameNode; names resolve through the Route 53 Resolver rule forwarding the on-prem domain).
+#
+# With Kerberos (--principal and --keytab-secret-arn), the background job fetches the principal's keytab from AWS
+# Secrets Manager (the instance role may read that one secret), writes one copy for Alluxio (owner hadoop) and one
+# for the engine (named in the catalog), and Alluxio reads the Kerberized HDFS as that principal. The metastore
+# hosts in the catalog are rewritten to their canonical names, so that the service principal's _HOST matches the
+# metastore's own host name.
+#
 # EMR runs bootstrap actions before it installs the applications, and the on-prem cluster is created in parallel
 # with this one (docs/adr/0005-parallel-cluster-creation.md). So the foreground part only installs Alluxio; a
 # detached background job waits for (1) the engine to be installed and (2) the on-prem NameNode's stable name
@@ -36,6 +46,11 @@ catalog_uri=""
 catalog_name="onprem"
 engine="trino"
 wait_minutes="90"
+nameservice=""
+ha_namenodes=()
+principal=""
+keytab_secret_arn=""
+readonly ALLUXIO_KEYTAB=/etc/hybrid-burst/onprem.keytab
 
 usage() {
   cat <<'EOF'
@@ -44,6 +59,8 @@ usage: alluxio-bootstrap.sh --version V --tarball-uri URI --namenode-name NAME -
                             [--sync-interval 30s] [--sync-mode interval|active]
                             [--cache-quota-percent 80] [--memory-tier-gb 0]
                             [--catalog-name onprem] [--engine trino|presto] [--wait-minutes 90]
+                            [--nameservice NAME --ha-namenode HOST:PORT --ha-namenode HOST:PORT ...]
+                            [--principal NAME@REALM --keytab-secret-arn ARN]
 EOF
 }
 
@@ -73,6 +90,10 @@ parse_args() {
       --catalog-name) catalog_name="$2"; shift 2 ;;
       --engine) engine="$2"; shift 2 ;;
       --wait-minutes) wait_minutes="$2"; shift 2 ;;
+      --nameservice) nameservice="$2"; shift 2 ;;
+      --ha-namenode) ha_namenodes+=("$2"); shift 2 ;;
+      --principal) principal="$2"; shift 2 ;;
+      --keytab-secret-arn) keytab_secret_arn="$2"; shift 2 ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -86,6 +107,14 @@ parse_args() {
   [[ "${cache_quota_percent}" =~ ^[0-9]+$ ]] || die "--cache-quota-percent must be an integer"
   [[ "${memory_tier_gb}" =~ ^[0-9]+$ ]] || die "--memory-tier-gb must be an integer"
   [[ "${wait_minutes}" =~ ^[0-9]+$ ]] || die "--wait-minutes must be an integer"
+  if [[ -n "${principal}" || -n "${keytab_secret_arn}" ]]; then
+    [[ -n "${principal}" && -n "${keytab_secret_arn}" ]] || die "--principal and --keytab-secret-arn go together"
+  fi
+  if [[ -n "${nameservice}" ]]; then
+    [[ "${#ha_namenodes[@]}" -ge 2 ]] || die "--nameservice needs at least two --ha-namenode"
+  else
+    [[ "${#ha_namenodes[@]}" -eq 0 ]] || die "--ha-namenode needs --nameservice"
+  fi
 }
 
 # EMR describes the node in /mnt/var/lib/info/*.json (isMaster, masterPrivateDnsName).
@@ -153,6 +182,13 @@ write_site_properties() {
     echo "alluxio.user.file.readtype.default=CACHE"
     echo "alluxio.user.file.writetype.default=THROUGH"
     echo "alluxio.security.authorization.permission.enabled=false"
+    if [[ -n "${principal}" ]]; then
+      # Kerberized HDFS under-store (Alluxio docs, HDFS under-store, "Connect to Secure HDFS").
+      echo "alluxio.master.keytab.file=${ALLUXIO_KEYTAB}"
+      echo "alluxio.master.principal=${principal}"
+      echo "alluxio.worker.keytab.file=${ALLUXIO_KEYTAB}"
+      echo "alluxio.worker.principal=${principal}"
+    fi
     if [[ "${memory_tier_gb}" -gt 0 ]]; then
       echo "alluxio.worker.ramdisk.size=${memory_tier_gb}GB"
       echo "alluxio.worker.tieredstore.level${level}.alias=MEM"
@@ -214,8 +250,27 @@ write_client_core_site() {
   <property><name>alluxio.master.rpc.addresses</name><value>${master}:19998</value></property>
   <property><name>alluxio.user.file.metadata.sync.interval</name><value>${sync_interval}</value></property>
   <property><name>alluxio.user.metrics.collection.enabled</name><value>true</value></property>
+$(ha_properties)
 </configuration>
 EOF
+}
+
+# HDFS HA client settings for the nameservice (hdfs-default.xml: dfs.nameservices, dfs.ha.namenodes.<ns>,
+# dfs.namenode.rpc-address.<ns>.<nn>, dfs.client.failover.proxy.provider.<ns>;
+# https://hadoop.apache.org/docs/r3.3.6/hadoop-project-dist/hadoop-hdfs/HDFSHighAvailabilityWithQJM.html).
+ha_properties() {
+  [[ -n "${nameservice}" ]] || return 0
+  local ids="" i=0 nn
+  for nn in ${ha_namenodes_list}; do
+    i=$((i + 1))
+    ids="${ids:+${ids},}nn${i}"
+    printf '  <property><name>dfs.namenode.rpc-address.%s.nn%s</name><value>%s</value></property>\n' \
+      "${nameservice}" "${i}" "${nn}"
+  done
+  printf '  <property><name>dfs.nameservices</name><value>%s</value></property>\n' "${nameservice}"
+  printf '  <property><name>dfs.ha.namenodes.%s</name><value>%s</value></property>\n' "${nameservice}" "${ids}"
+  printf '  <property><name>dfs.client.failover.proxy.provider.%s</name><value>%s</value></property>\n' \
+    "${nameservice}" "org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider"
 }
 
 link_client_jar() {
@@ -228,10 +283,53 @@ link_client_jar() {
   fi
 }
 
+keytab_stored() {
+  aws secretsmanager get-secret-value --region "$(cut -d: -f4 <<<"${keytab_secret_arn}")" \
+    --secret-id "${keytab_secret_arn}" --query SecretString --output text \
+    >/dev/null 2>&1
+}
+
+# The keytab, base64 in the secret: one copy for Alluxio (hadoop), kinit'ed, so HDFS calls carry a ticket.
+install_alluxio_keytab() {
+  local tmp
+  tmp="$(mktemp)"
+  aws secretsmanager get-secret-value --region "$(cut -d: -f4 <<<"${keytab_secret_arn}")" \
+    --secret-id "${keytab_secret_arn}" --query SecretString --output text \
+    | base64 -d >"${tmp}"
+  sudo mkdir -p "$(dirname "${ALLUXIO_KEYTAB}")"
+  sudo install -o hadoop -g hadoop -m 0400 "${tmp}" "${ALLUXIO_KEYTAB}"
+  rm -f "${tmp}"
+  sudo -u hadoop kinit -kt "${ALLUXIO_KEYTAB}" "${principal}"
+}
+
+# The engine's copy, owned by the engine's service user (the catalog names it).
+install_engine_keytab() {
+  local conf_dir="$1" user="$2"
+  sudo install -o "${user}" -m 0400 "${ALLUXIO_KEYTAB}" "${conf_dir}/onprem.keytab"
+}
+
+# hive.metastore.uri hosts -> canonical names (a CNAME's target), so hive/_HOST@REALM names the metastore's host.
+canonical_metastores() {
+  python3 - "$1" <<'PY'
+import re, socket, sys
+path = sys.argv[1]
+lines = open(path).read().splitlines()
+def canon(m):
+    return "thrift://" + socket.gethostbyname_ex(m.group(1))[0] + ":" + m.group(2)
+out = [re.sub(r"thrift://([^:,/]+):(\d+)", canon, l) if l.startswith("hive.metastore.uri=") else l for l in lines]
+open(path, "w").write("\n".join(out) + "\n")
+PY
+}
+
 after_provisioning() {
   local master="$1" primary="$2" catalog_dir plugin_dir service deadline canonical
   read -r catalog_dir plugin_dir service < <(engine_dirs)
   deadline=$(( $(date +%s) + wait_minutes * 60 ))
+
+  if [[ -n "${principal}" ]]; then
+    wait_until "${deadline}" "the keytab in ${keytab_secret_arn}" keytab_stored || exit 1
+    install_alluxio_keytab
+  fi
 
   if [[ "${primary}" == "true" ]]; then
     sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" formatJournal
@@ -250,15 +348,24 @@ after_provisioning() {
   link_client_jar "${plugin_dir}"
 
   wait_until "${deadline}" "on-prem NameNode ${namenode_name}:${namenode_port}" namenode_answers || exit 1
-  canonical="$(canonical_namenode)"
-  log "on-prem NameNode is ${canonical}"
+  local ufs
+  if [[ -n "${nameservice}" ]]; then
+    ufs="hdfs://${nameservice}/"
+  else
+    canonical="$(canonical_namenode)"
+    log "on-prem NameNode is ${canonical}"
+    ufs="hdfs://${canonical}:${namenode_port}/"
+  fi
   write_client_core_site "${master}"
 
   if [[ "${primary}" == "true" ]]; then
-    local ufs="hdfs://${canonical}:${namenode_port}/"
     if ! sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs mount | grep -q "${ufs}"; then
+      # The client core-site carries the HA nameservice settings the HDFS under-store needs (Alluxio docs,
+      # "Specify HDFS Configuration Location": alluxio.underfs.hdfs.configuration).
       sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs mount --readonly \
-        --option alluxio.underfs.version=3.3 "${mount_point}" "${ufs}"
+        --option alluxio.underfs.version=3.3 \
+        --option "alluxio.underfs.hdfs.configuration=${CLIENT_CONF_DIR}/core-site.xml" \
+        "${mount_point}" "${ufs}"
     fi
     if [[ "${sync_mode}" == "active" ]] \
       && ! sudo -u hadoop "${ALLUXIO_HOME}/bin/alluxio" fs getSyncPathList | grep -qF "${mount_point}"; then
@@ -269,10 +376,14 @@ after_provisioning() {
 
   if [[ -d "${catalog_dir}" ]]; then
     aws s3 cp --only-show-errors "${catalog_uri}" "/tmp/${catalog_name}.properties"
+    if [[ -n "${principal}" ]]; then
+      install_engine_keytab "$(dirname "${catalog_dir}")" "${engine}"
+      canonical_metastores "/tmp/${catalog_name}.properties"
+    fi
     sudo install -m 0644 "/tmp/${catalog_name}.properties" "${catalog_dir}/${catalog_name}.properties"
     sudo systemctl restart "${service}" || log "could not restart ${service} (not on this node?)"
   fi
-  log "done: ${mount_point} -> hdfs://${canonical}:${namenode_port}/"
+  log "done: ${mount_point} -> ${ufs}"
 }
 
 main() {
@@ -287,9 +398,12 @@ main() {
   log "Alluxio ${version} installed (primary=${primary}); continuing in the background"
   # Detach: EMR waits for the bootstrap action to exit before it installs the applications.
   export -f after_provisioning engine_dirs wait_until namenode_answers canonical_namenode write_client_core_site \
-    link_client_jar log die
-  export ALLUXIO_HOME CLIENT_CONF_DIR LOG engine namenode_name namenode_port mount_point sync_interval sync_mode \
-    catalog_uri catalog_name wait_minutes memory_tier_gb
+    link_client_jar log die ha_properties keytab_stored install_alluxio_keytab install_engine_keytab \
+    canonical_metastores
+  # Arrays do not cross the exported environment: the HA NameNodes travel as one space-separated word list.
+  ha_namenodes_list="${ha_namenodes[*]}"
+  export ALLUXIO_HOME CLIENT_CONF_DIR LOG ALLUXIO_KEYTAB engine namenode_name namenode_port mount_point sync_interval sync_mode \
+    catalog_uri catalog_name wait_minutes memory_tier_gb nameservice ha_namenodes_list principal keytab_secret_arn
   nohup setsid bash -c 'after_provisioning "$@"' _ "${master}" "${primary}" >>"${LOG}" 2>&1 &
 }
 

@@ -13,10 +13,11 @@ from tests.tools import tool
 
 SCRIPTS = sorted(BOOTSTRAP_DIR.glob("*.sh"))
 STACK_EMR = Path(__file__).resolve().parents[3] / "stack" / "emr.py"
+STACK_ONPREM = Path(__file__).resolve().parents[3] / "stack" / "onprem.py"
 
 
 def test_there_are_bootstrap_scripts() -> None:
-    assert [p.name for p in SCRIPTS] == ["alluxio-bootstrap.sh"]
+    assert [p.name for p in SCRIPTS] == ["alluxio-bootstrap.sh", "onprem-kerberos.sh"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
@@ -26,11 +27,14 @@ def test_shellcheck_clean(script: Path) -> None:
     assert result.returncode == 0, result.stdout
 
 
-def test_every_option_the_program_passes_is_parsed_by_the_script() -> None:
-    script = (BOOTSTRAP_DIR / "alluxio-bootstrap.sh").read_text()
+@pytest.mark.parametrize(
+    ("script_name", "caller"), [("alluxio-bootstrap.sh", STACK_EMR), ("onprem-kerberos.sh", STACK_ONPREM)]
+)
+def test_every_option_the_program_passes_is_parsed_by_the_script(script_name: str, caller: Path) -> None:
+    script = (BOOTSTRAP_DIR / script_name).read_text()
     parsed = set(re.findall(r"^\s+(--[a-z0-9-]+)\)", script, re.MULTILINE))
-    passed = set(re.findall(r'"(--[a-z0-9-]+)"', STACK_EMR.read_text()))
-    assert passed, "stack/emr.py passes options to the Alluxio bootstrap"
+    passed = set(re.findall(r'"(--[a-z0-9-]+)"', caller.read_text()))
+    assert passed, f"{caller.name} passes options to {script_name}"
     assert passed <= parsed, f"options not handled by the script: {sorted(passed - parsed)}"
 
 

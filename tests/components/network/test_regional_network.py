@@ -20,6 +20,7 @@ from components.network.regional_network import RegionalNetwork, RegionalNetwork
 from scripts.offline.recorder import Plan, RecordedResource, available_stacks, read_stack_config, record
 from tests import plan_cache
 from tests.conftest import in_region
+from tests.stacks import sides
 
 T_VPC = "aws:ec2/vpc:Vpc"
 T_SUBNET = "aws:ec2/subnet:Subnet"
@@ -124,7 +125,7 @@ COMPONENT_CASES: dict[str, Callable[[], tuple[Callable[[], None], Expect]]] = {
     "component-minimal": _minimal,
     "component-nat-endpoints": _nat_and_endpoints,
 }
-STACK_CASES = [f"{stack}:{side}" for stack in available_stacks() for side in ("onprem", "compute")]
+STACK_CASES = [f"{stack}:{side}" for stack in available_stacks() for side in sides(stack)]
 CASES = [*COMPONENT_CASES, *STACK_CASES]
 
 
@@ -348,7 +349,7 @@ def test_every_resource_is_in_the_component_and_its_region(case: Case) -> None:
 
 @pytest.mark.parametrize("stack", available_stacks())
 def test_stack_exports_the_private_subnets_in_az_order(recorded: dict[str, Plan], stack: str) -> None:
-    for side in ("onprem", "compute"):
+    for side in sides(stack):
         case = _case(recorded, f"{stack}:{side}")
         subnets = {s.name: s.id for s in case.private_subnets()}
         ordered = [subnets[f"{side}-private-{i}"] for i in range(len(subnets))]

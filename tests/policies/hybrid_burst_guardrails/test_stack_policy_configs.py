@@ -46,9 +46,12 @@ def test_every_per_rule_level_is_a_documented_exception() -> None:
     assert overrides == documented_exceptions()
 
 
-def test_kerberos_is_not_mandatory_in_prod_before_the_clusters_use_it() -> None:
-    """Issue 13: mandatory in prod once the security configurations carry Kerberos (switch it then)."""
-    assert load("prod")["emr-kerberos-required"]["enforcementLevel"] in {"advisory", "disabled"}
+def test_kerberos_is_mandatory_in_prod_and_optional_in_dev() -> None:
+    """Issue 13: prod's clusters carry Kerberos (stacks/Pulumi.prod.yaml), so prod's pack enforces it: the rule
+    inherits prod's ``all: mandatory`` (tests/stack/test_kerberos.py checks the plan passes it); dev leaves it off."""
+    prod = load("prod")
+    assert prod["all"] == "mandatory"
+    assert prod["emr-kerberos-required"].get("enforcementLevel", prod["all"]) == "mandatory"
     assert load("dev")["emr-kerberos-required"]["enforcementLevel"] == "disabled"
 
 

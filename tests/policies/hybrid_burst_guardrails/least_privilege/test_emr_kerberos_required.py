@@ -80,3 +80,17 @@ def test_check(props: dict[str, Any], config: dict[str, Any] | None, expected: E
 def test_advisory_by_default_until_a_stack_makes_it_mandatory() -> None:
     assert RULE.to_policy().enforcement_level == EnforcementLevel.ADVISORY
     assert len(run_resource_policy(RULE, SC, sc()).reports) == 1
+
+
+@pytest.mark.parametrize(("stack", "expected"), [("prod", Expect.PASS), ("example-external", Expect.PASS),
+                                                 ("dev", Expect.FAIL)])
+def test_the_shipped_stacks_security_configurations(stack: str, expected: Expect) -> None:
+    """Issue 13: prod (proxy, Kerberos on) and the external example pass on every security configuration; dev
+    (Kerberos optional, off) fails, which is why dev's policy config disables the rule."""
+    from tests import plan_cache
+
+    configurations = plan_cache.recorded(stack).of_type(SC)
+    assert configurations
+    for resource in configurations:
+        assert_outcome(RULE.evaluate(SC, resource.inputs, None), expected, "" if expected is Expect.PASS else
+                       "no AuthenticationConfiguration")
