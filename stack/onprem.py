@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
 from components.config import StackConfig
 from components.emr import configurations as emr_conf
 from components.emr.artifacts import BootstrapScript, bootstrap_artifact
-from components.emr.kerberos import ClusterKerberos, CrossRealmTrust, dedicated_kdc
+from components.emr.kerberos import ClusterKerberos, CrossRealmTrust, dedicated_kdc, external_kdc
 from components.emr.ports import METASTORE_PORT, NAMENODE_PORT
 from components.emr.security_configuration import private_dns_suffix
 from components.security import grants
@@ -78,8 +79,10 @@ def kerberos_secrets(cfg: StackConfig, sites: Sites, storage: LakeStorage) -> Ke
         KerberosSecretsArgs(
             keytab_secret_name=kerberos.keytab_secret_name,
             kms_key_arn=storage.data_key_arn(compute),
-            kdc_admin_clusters=[s.cluster for s in sites],
-            cross_realm_trust=True,
+            # Every cluster with a dedicated KDC gets a generated admin password: all of them with a cross-realm
+            # trust; only the proxy with an external KDC (the burst cluster then uses the on-prem KDC's password).
+            kdc_admin_clusters=[s.cluster for s in sites if kerberos.trust == "crossRealm" or s.cluster == "onprem"],
+            cross_realm_trust=kerberos.trust == "crossRealm",
             protect=cfg.protect,
         ),
         opts=pulumi.ResourceOptions(provider=compute.provider),
@@ -122,6 +125,20 @@ def cluster_kerberos(
             configuration=dedicated_kdc(kerberos.ticket_lifetime_hours),
             realm=kerberos.realm,
             kdc_admin_password=secrets.kdc_admin_passwords[site.cluster],
+        )
+    if kerberos.trust == "externalKdc":
+        # The on-prem KDC (or Active Directory's) is the burst cluster's KDC: EMR joins the nodes to the on-prem realm
+        # with the on-prem KDC admin password, read from the secret the on-prem admins keep.
+        assert kerberos.kdc is not None
+        assert kerberos.kdc_admin_password_secret_arn is not None
+        password = aws.secretsmanager.get_secret_version_output(
+            secret_id=kerberos.kdc_admin_password_secret_arn,
+            opts=pulumi.InvokeOutputOptions(provider=site.provider),
+        ).secret_string
+        return ClusterKerberos(
+            configuration=external_kdc(kdc_server=kerberos.kdc, admin_server=kerberos.admin_server or kerberos.kdc),
+            realm=kerberos.realm,
+            kdc_admin_password=pulumi.Output.secret(password),
         )
     return ClusterKerberos(
         configuration=dedicated_kdc(kerberos.ticket_lifetime_hours, trusted_realm(cfg, sites, names)),

@@ -95,6 +95,10 @@ def _onprem_side(onprem: Any, regions: Any, net: Any, emr: Any) -> list[Problem]
                 problems.append((_k(key), None, ("is required with onprem.mode: proxy (the proxy cluster's region, "
                                  "VPC and fleets); set it, or set onprem.mode: external")))
         kerberos = onprem.kerberos
+        if kerberos.enabled and kerberos.trust == "externalKdc":
+            message = ("proxy mode runs the on-prem realm's KDC on the proxy cluster; the burst cluster trusts it "
+                       "(crossRealm) - use trust: crossRealm")
+            problems.append((_k("onprem.kerberos.trust"), "externalKdc", message))
         for key, value in (("kdc", kerberos.kdc), ("adminServer", kerberos.admin_server)):
             if value is not None:
                 problems.append((_k(f"onprem.kerberos.{key}"), value, ("is not read in proxy mode (the proxy "

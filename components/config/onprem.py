@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .types import StrictModel
+from .types import Arn, StrictModel
 
 DEFAULT_NAMENODE_PORT = 8020
 _HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")
@@ -246,6 +246,9 @@ class KerberosConfig(StrictModel):
     keytab_secret_name: str | None = None
     """Name of the Secrets Manager secret holding the principal's keytab (base64). The program creates the secret,
     encrypted with the compute data key; the keytab is put into it out of band. Required when enabled."""
+    kdc_admin_password_secret_arn: Arn | None = None
+    """``trust: externalKdc``: ARN of an existing Secrets Manager secret holding the on-prem KDC's admin password
+    (EMR's ``KdcAdminPassword`` for an external KDC), read at deploy time. Required with externalKdc."""
     metastore_principal: str | None = None
     """The metastore's service principal. Default: ``hive/_HOST@<realm>``."""
     ticket_lifetime_hours: int = Field(default=24, ge=1, le=168)
@@ -273,6 +276,12 @@ class KerberosConfig(StrictModel):
                              "authenticates in the on-prem realm")
         if not _SECRET_NAME_RE.match(self.keytab_secret_name or ""):
             raise ValueError("@keytabSecretName: a Secrets Manager name is 1-512 letters, digits and /_+=.@-")
+        if self.trust == "externalKdc" and self.kdc_admin_password_secret_arn is None:
+            raise ValueError("@kdcAdminPasswordSecretArn: trust externalKdc needs the on-prem KDC admin password's "
+                             "secret (EMR's KdcAdminPassword); add its ARN, or use trust: crossRealm")
+        if self.trust == "crossRealm" and self.kdc_admin_password_secret_arn is not None:
+            raise ValueError("@kdcAdminPasswordSecretArn: is read with trust: externalKdc only (a cross-realm trust "
+                             "generates the burst KDC's own password); remove it")
         if self.burst_realm is not None and self.burst_realm == self.realm:
             raise ValueError("@burstRealm: equals realm; a cross-realm trust joins two different realms")
         return self

@@ -435,6 +435,15 @@ def _azs(region: str) -> dict[str, Any]:
 
 INVOKES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": lambda args, region: _azs(region),
+    # An existing secret's value cannot be known offline: a placeholder (the program marks it secret).
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": lambda args, region: {
+        "id": f"{args.get('secretId')}|AWSCURRENT",
+        "arn": str(args.get("secretId")),
+        "secretId": str(args.get("secretId")),
+        "secretString": "offline-placeholder-not-a-secret",
+        "versionId": "00000000-0000-0000-0000-000000000000",
+        "versionStages": ["AWSCURRENT"],
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": lambda args, region: {
         "accountId": ACCOUNT_ID,
         "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:user/offline-plan",

@@ -171,3 +171,32 @@ def test_dev_has_no_kerberos() -> None:
     assert all("kerberosAttributes" not in c.inputs for c in plan.of_type(T_CLUSTER))
     assert plan.of_type(T_SECRET) == []
     assert all(not _secret_statements(_policy(plan, c)) for c in ("onprem", "burst"))
+
+
+EXTERNAL_KDC_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:corp/kdc-admin-AbCdEf"
+
+
+def test_external_kdc_makes_the_onprem_kdc_the_burst_clusters_kdc() -> None:
+    """``trust: externalKdc``: Provider ExternalKdc with the on-prem KDC, the on-prem realm, the admin password read
+    from the given secret (a Pulumi secret), and no generated burst KDC or cross-realm passwords."""
+    from tests import plan_cache
+    from tests.components.config.test_stack_config import edited
+
+    config = edited(read_stack_config("example-external"), {
+        "hybrid-burst:onprem.kerberos.trust": "externalKdc",
+        "hybrid-burst:onprem.kerberos.adminServer": "kadmin.corp.example.com:749",
+        "hybrid-burst:onprem.kerberos.kdcAdminPasswordSecretArn": EXTERNAL_KDC_ARN,
+    })
+    plan = plan_cache.recorded("example-external", config)
+    assert _kerberos(plan, "burst") == {
+        "Provider": "ExternalKdc",
+        "ExternalKdcConfiguration": {"KdcServerType": "Single_KDC", "AdminServer": "kadmin.corp.example.com:749",
+                                     "KdcServer": "kdc1.corp.example.com"},
+    }
+    cluster = plan.one(T_CLUSTER, "burst-cluster")
+    assert cluster.inputs["kerberosAttributes"]["realm"] == "CORP.EXAMPLE.COM"
+    assert "crossRealmTrustPrincipalPassword" not in cluster.inputs["kerberosAttributes"]
+    assert "kerberosAttributes" in cluster.secret_paths
+    assert sorted(s.name for s in plan.of_type(T_SECRET)) == ["kerberos-keytab"]
+    args = dict(_args(plan, "burst", "alluxio-bootstrap"))
+    assert args["--keytab-secret-arn"] == _secret(plan, "keytab").outputs["arn"]

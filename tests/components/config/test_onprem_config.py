@@ -87,6 +87,13 @@ BAD = [
                                                    "principal": "hb@ONPREM.EXAMPLE.COM", "keytabSecretName": "kt",
                                                    "kdc": "kdc.example.com"}},
                  f"{P}:onprem.kerberos.kdc", "proxy mode", id="proxy-with-kdc"),
+    pytest.param(EXTERNAL, {f"{P}:onprem.kerberos.trust": "externalKdc"},
+                 f"{P}:onprem.kerberos.kdcAdminPasswordSecretArn", "externalKdc", id="external-kdc-without-password"),
+    pytest.param(PROXY, {f"{P}:onprem.kerberos": {
+        "enabled": True, "realm": "ONPREM.EXAMPLE.COM", "trust": "externalKdc", "principal": "hb@ONPREM.EXAMPLE.COM",
+        "keytabSecretName": "kt", "kdcAdminPasswordSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x",
+    }},
+                 f"{P}:onprem.kerberos.trust", "crossRealm", id="proxy-with-external-kdc"),
     pytest.param(EXTERNAL, {f"{P}:onprem.cidrs": ["192.168.0.0/16", "10.70.128.0/17"]}, f"{P}:onprem.cidrs.1",
                  "overlaps network.compute.cidr", id="onprem-overlaps-compute"),
     pytest.param(EXTERNAL, {f"{P}:onprem.cidrs": ["192.168.0.0/16", "192.168.4.0/24"]}, f"{P}:onprem.cidrs",
