@@ -26,6 +26,7 @@ from components import naming
 from . import facts
 from .egress import egress_problems
 from .errors import PROJECT
+from .onprem import onprem_side_problems
 from .pipeline import pipeline_writer_problems
 from .stack_file import did_you_mean
 
@@ -47,7 +48,7 @@ def cross_checks(stack: str, protect: bool, sections: Mapping[str, BaseModel]) -
     """Every check of this module; ``sections`` are the validated section models by name."""
     s: Any = sections  # attribute access on the section models without a cast per line
     problems: list[Problem] = []
-    problems += _onprem_side(s["onprem"], s["regions"], s["network"], s["emr"])
+    problems += onprem_side_problems(s["onprem"], s["regions"], s["network"], s["emr"])
     problems += _regions_and_azs(s["regions"], s["network"])
     problems += _emr_release(s["emr"])
     problems += _eks_facts(s["eks"])
@@ -79,36 +80,6 @@ def _s3_uris(emr: Any) -> list[Problem]:
         problem = naming.s3_uri_problem(uri)
         if problem:
             problems.append((_k(key), uri, f"{problem}; fix the URI"))
-    return problems
-
-
-# --- the on-prem side ---------------------------------------------------------------------------------------------
-
-
-def _onprem_side(onprem: Any, regions: Any, net: Any, emr: Any) -> list[Problem]:
-    """Proxy mode needs the proxy's region, VPC and fleets; external mode's on-prem ranges stay clear of the cloud."""
-    problems: list[Problem] = []
-    if not onprem.external:
-        for key, value in (("regions.onprem", regions.onprem), ("network.onprem", net.onprem),
-                           ("emr.onprem", emr.onprem)):
-            if value is None:
-                problems.append((_k(key), None, ("is required with onprem.mode: proxy (the proxy cluster's region, "
-                                 "VPC and fleets); set it, or set onprem.mode: external")))
-        kerberos = onprem.kerberos
-        if kerberos.enabled and kerberos.trust == "externalKdc":
-            message = ("proxy mode runs the on-prem realm's KDC on the proxy cluster; the burst cluster trusts it "
-                       "(crossRealm) - use trust: crossRealm")
-            problems.append((_k("onprem.kerberos.trust"), "externalKdc", message))
-        for key, value in (("kdc", kerberos.kdc), ("adminServer", kerberos.admin_server)):
-            if value is not None:
-                problems.append((_k(f"onprem.kerberos.{key}"), value, ("is not read in proxy mode (the proxy "
-                                 "cluster's dedicated KDC is on its primary node); remove it")))
-        return problems
-    compute = ipaddress.ip_network(net.compute.cidr)
-    for i, cidr in enumerate(onprem.cidrs):
-        if ipaddress.ip_network(cidr).overlaps(compute):
-            problems.append((_k(f"onprem.cidrs.{i}"), cidr, (f"overlaps network.compute.cidr {net.compute.cidr}; "
-                             "routes to on-prem would shadow the VPC's own range - pick disjoint ranges")))
     return problems
 
 

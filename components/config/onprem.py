@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .errors import PROJECT
 from .types import Arn, StrictModel
 
 DEFAULT_NAMENODE_PORT = 8020
@@ -399,6 +400,38 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 """Every environment starts in proxy mode; prod turns Kerberos on in its stack file (it needs a realm and a keytab
 secret name no preset can guess)."""
+
+
+def _key(path: str) -> str:
+    return f"{PROJECT}:{path}"
+
+
+def onprem_side_problems(onprem: OnpremConfig, regions: Any, net: Any, emr: Any) -> list[tuple[str, Any, str]]:
+    """Checks across sections (``checks.cross_checks``): proxy mode needs the proxy's region, VPC and fleets;
+    external mode's on-prem ranges stay clear of the cloud."""
+    problems: list[tuple[str, Any, str]] = []
+    if not onprem.external:
+        for key, value in (("regions.onprem", regions.onprem), ("network.onprem", net.onprem),
+                           ("emr.onprem", emr.onprem)):
+            if value is None:
+                problems.append((_key(key), None, ("is required with onprem.mode: proxy (the proxy cluster's region, "
+                                 "VPC and fleets); set it, or set onprem.mode: external")))
+        kerberos = onprem.kerberos
+        if kerberos.enabled and kerberos.trust == "externalKdc":
+            message = ("proxy mode runs the on-prem realm's KDC on the proxy cluster; the burst cluster trusts it "
+                       "(crossRealm) - use trust: crossRealm")
+            problems.append((_key("onprem.kerberos.trust"), "externalKdc", message))
+        for key, value in (("kdc", kerberos.kdc), ("adminServer", kerberos.admin_server)):
+            if value is not None:
+                problems.append((_key(f"onprem.kerberos.{key}"), value, ("is not read in proxy mode (the proxy "
+                                 "cluster's dedicated KDC is on its primary node); remove it")))
+        return problems
+    compute = ipaddress.ip_network(net.compute.cidr)
+    for i, cidr in enumerate(onprem.cidrs):
+        if ipaddress.ip_network(cidr).overlaps(compute):
+            problems.append((_key(f"onprem.cidrs.{i}"), cidr, (f"overlaps network.compute.cidr {net.compute.cidr}; "
+                             "routes to on-prem would shadow the VPC's own range - pick disjoint ranges")))
+    return problems
 
 
 def mode_of(raw_section: Any) -> str:

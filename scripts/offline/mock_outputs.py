@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .mock_link import LINK_INVOKES, LINK_OUTPUTS
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 
@@ -71,11 +73,6 @@ _EC2_PREFIX = {
     "aws:ec2/flowLog:FlowLog": "fl",
     "aws:ec2/launchTemplate:LaunchTemplate": "lt",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
-    "aws:ec2/customerGateway:CustomerGateway": "cgw",
-    "aws:ec2/vpnGateway:VpnGateway": "vgw",
-    "aws:ec2/vpnConnection:VpnConnection": "vpn",
-    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
-    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
 }
 
 
@@ -97,20 +94,9 @@ def _ec2(ctx: Ctx) -> dict[str, Any]:
         "FlowLog": "vpc-flow-log",
         "SecurityGroupIngressRule": "security-group-rule",
         "SecurityGroupEgressRule": "security-group-rule",
-        "CustomerGateway": "customer-gateway",
-        "VpnGateway": "vpn-gateway",
-        "VpnConnection": "vpn-connection",
-        "TransitGateway": "transit-gateway",
-        "VpcAttachment": "transit-gateway-attachment",
     }.get(kind)
     if arn_kind:
         out["arn"] = ctx.arn("ec2", f"{arn_kind}/{rid}")
-    if kind == "TransitGateway":
-        out["associationDefaultRouteTableId"] = f"tgw-rtb-0{ctx.hex(16)}"
-        out["propagationDefaultRouteTableId"] = f"tgw-rtb-0{ctx.hex(16)}"
-    if kind == "VpnConnection" and ctx.inputs.get("transitGatewayId"):
-        # A VPN on a transit gateway gets its own attachment (DescribeVpnConnections: TransitGatewayAttachmentId).
-        out["transitGatewayAttachmentId"] = f"tgw-attach-0{ctx.hex(15)}v"
     if kind == "Vpc":
         out |= {
             "defaultSecurityGroupId": f"sg-0{ctx.hex(15)}d",
@@ -198,15 +184,6 @@ def _named(service: str, fmt: str, *, region: bool = True) -> OutputFn:
         return {"id": name, "name": name, "arn": ctx.arn(service, fmt.format(name=name), region=region)}
 
     return fn
-
-
-def _secret(ctx: Ctx) -> dict[str, Any]:
-    """A secret's ARN ends in its name and six random characters (Secrets Manager appends them: "Secrets Manager
-    adds a hyphen and six random characters after the secret name", https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html);
-    the id is the ARN."""
-    name = ctx.auto_name(max_len=512)
-    arn = ctx.arn("secretsmanager", f"secret:{name}-{ctx.hex(6)}")
-    return {"id": arn, "name": name, "arn": arn}
 
 
 def _sns_topic(ctx: Ctx) -> dict[str, Any]:
@@ -401,12 +378,8 @@ OUTPUTS: dict[str, OutputFn] = {
     "eks:index:Cluster": _eks_component_cluster,
     "eks:index:ManagedNodeGroup": lambda ctx: {"id": ""},
     "aws:ssm/parameter:Parameter": _named("ssm", "parameter/{name}"),
-    "aws:secretsmanager/secret:Secret": _secret,
-    "aws:route53/resolverEndpoint:ResolverEndpoint": lambda ctx: {
-        "id": f"rslvr-{'out' if ctx.inputs.get('direction') == 'OUTBOUND' else 'in'}-{ctx.hex(17)}"
-    },
-    "aws:route53/resolverRule:ResolverRule": lambda ctx: {"id": f"rslvr-rr-{ctx.hex(17)}"},
-    "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": lambda ctx: {"id": f"rslvr-rrassoc-{ctx.hex(17)}"},
+    "aws:secretsmanager/secret:Secret": _named("secretsmanager", "secret:{name}"),
+    **LINK_OUTPUTS,  # the on-prem link and Kerberos resources (a secret's ARN there ends in 6 random characters)
 }
 
 
@@ -435,15 +408,6 @@ def _azs(region: str) -> dict[str, Any]:
 
 INVOKES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": lambda args, region: _azs(region),
-    # An existing secret's value cannot be known offline: a placeholder (the program marks it secret).
-    "aws:secretsmanager/getSecretVersion:getSecretVersion": lambda args, region: {
-        "id": f"{args.get('secretId')}|AWSCURRENT",
-        "arn": str(args.get("secretId")),
-        "secretId": str(args.get("secretId")),
-        "secretString": "offline-placeholder-not-a-secret",
-        "versionId": "00000000-0000-0000-0000-000000000000",
-        "versionStages": ["AWSCURRENT"],
-    },
     "aws:index/getCallerIdentity:getCallerIdentity": lambda args, region: {
         "accountId": ACCOUNT_ID,
         "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:user/offline-plan",
@@ -472,4 +436,5 @@ INVOKES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
         "endpoint": f"ec2.{region}.amazonaws.com",
         "description": region,
     },
+    **LINK_INVOKES,
 }
