@@ -37,6 +37,7 @@ from .onprem import (
     OnpremNames,
     cluster_kerberos,
     kerberos_secrets,
+    keytab_read_statements,
     onprem_names,
     proxy_kerberos_bootstrap,
     proxy_kerberos_statements,
@@ -229,7 +230,7 @@ def build_clusters(
                 instance_statements=[
                     storage.bucket(onprem, "logs").grant_write(f"emr/{onprem.cluster}/"),
                     *telemetry[onprem.cluster].instance_statements,
-                    *proxy_kerberos_statements(secrets, storage, compute),
+                    *proxy_kerberos_statements(secrets, storage, onprem),
                 ],
                 bootstrap_scripts=proxy_kerberos_bootstrap(cfg, secrets),
                 kerberos=cluster_kerberos(cfg, onprem, sites, names, secrets),
@@ -297,7 +298,7 @@ def build_clusters(
                 *telemetry[compute.cluster].instance_statements,
                 # The bootstrap reads the keytab: GetSecretValue on that one secret (its key is the data key the
                 # role already uses).
-                *([secrets.grant_keytab_read()] if secrets is not None else []),
+                *keytab_read_statements(secrets, storage, sites),
             ],
             kerberos=cluster_kerberos(cfg, compute, sites, names, secrets),
             bootstrap_scripts=[

@@ -67,26 +67,45 @@ def onprem_names(cfg: StackConfig) -> OnpremNames:
     )
 
 
+def secrets_site(sites: Sites) -> Site:
+    """Where the Kerberos secrets live: beside the proxy in proxy mode (its nodes have no NAT, and an interface
+    endpoint serves its own region only; the burst nodes reach that region through their NAT), else the compute
+    region."""
+    return sites.onprem if sites.onprem is not None else sites.compute
+
+
 def kerberos_secrets(cfg: StackConfig, sites: Sites, storage: LakeStorage) -> KerberosSecrets | None:
-    """The keytab secret and the KDC passwords, in the compute region, encrypted with the compute data key."""
+    """The keytab secret and the KDC passwords, encrypted with the data key of their region (``secrets_site``)."""
     kerberos = cfg.onprem.kerberos
     if not kerberos.enabled:
         return None
     assert kerberos.keytab_secret_name is not None
-    compute = sites.compute
+    home = secrets_site(sites)
     return KerberosSecrets(
         "kerberos",
         KerberosSecretsArgs(
             keytab_secret_name=kerberos.keytab_secret_name,
-            kms_key_arn=storage.data_key_arn(compute),
+            kms_key_arn=storage.data_key_arn(home),
             # Every cluster with a dedicated KDC gets a generated admin password: all of them with a cross-realm
             # trust; only the proxy with an external KDC (the burst cluster then uses the on-prem KDC's password).
             kdc_admin_clusters=[s.cluster for s in sites if kerberos.trust == "crossRealm" or s.cluster == "onprem"],
             cross_realm_trust=kerberos.trust == "crossRealm",
             protect=cfg.protect,
         ),
-        opts=pulumi.ResourceOptions(provider=compute.provider),
+        opts=pulumi.ResourceOptions(provider=home.provider),
     )
+
+
+def keytab_read_statements(
+    secrets: KerberosSecrets | None, storage: LakeStorage, sites: Sites
+) -> list[grants.Statement | list[grants.Statement]]:
+    """The burst nodes read the keytab: GetSecretValue on that secret, Decrypt with its key."""
+    if secrets is None:
+        return []
+    return [
+        secrets.grant_keytab_read(),
+        grants.kms_use([storage.data_key_arn(secrets_site(sites))], decrypt_only=True, sid="keytab key"),
+    ]
 
 
 def trusted_realm(cfg: StackConfig, sites: Sites, names: OnpremNames) -> CrossRealmTrust:
@@ -149,16 +168,16 @@ def cluster_kerberos(
 
 
 def proxy_kerberos_statements(
-    secrets: KerberosSecrets | None, storage: LakeStorage, compute: Site
+    secrets: KerberosSecrets | None, storage: LakeStorage, proxy: Site
 ) -> list[grants.Statement | list[grants.Statement]]:
     """The proxy's bootstrap stores the keytab it creates and reads the cross-realm password: those two secrets only,
-    and the compute data key they are encrypted with."""
+    and the proxy region's data key they are encrypted with."""
     if secrets is None:
         return []
     out: list[grants.Statement | list[grants.Statement]] = [secrets.grant_keytab_write()]
     if secrets.cross_realm_secret_arn is not None:
         out.append(grants.secret_read(secrets.cross_realm_secret_arn, sid="cross realm password read"))
-    out.append(grants.kms_use([storage.data_key_arn(compute)], sid="kerberos secrets key"))
+    out.append(grants.kms_use([storage.data_key_arn(proxy)], sid="kerberos secrets key"))
     return out
 
 

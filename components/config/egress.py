@@ -24,6 +24,8 @@ def egress_problems(emr: Any, net: Any) -> list[Problem]:
     problems: list[Problem] = []
     for side in ("onprem", "compute"):
         network = getattr(net, side)
+        if network is None:
+            continue  # external mode: no on-prem VPC
         missing = [e for e in SESSION_MANAGER_ENDPOINTS if e not in network.interface_endpoints]
         if emr.settings.session_manager and not network.nat_gateway and missing:
             problems.append(

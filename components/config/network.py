@@ -18,7 +18,7 @@ from .types import Cidr, LogRetentionDays, StrictModel
 # scripts/offline/egress.py derives what each cluster calls from the plan; its test checks every call has a route.
 InterfaceEndpoint = Literal[
     "elasticmapreduce", "sts", "logs", "glue", "kms", "monitoring", "ec2", "lakeformation",
-    "ssm", "ssmmessages", "ec2messages",
+    "ssm", "ssmmessages", "ec2messages", "secretsmanager",
 ]
 SESSION_MANAGER_ENDPOINTS: tuple[InterfaceEndpoint, ...] = ("ssm", "ssmmessages", "ec2messages")
 """What the SSM Agent calls for Session Manager: without a NAT, a VPC needs all three."""

@@ -91,15 +91,16 @@ def test_passwords_are_secrets_kept_once_and_never_replace_the_cluster(stack: st
         assert version.options["ignoreChanges"] == ["secretString"]
 
 
-@pytest.mark.parametrize("stack", KERBERIZED)
-def test_secrets_are_encrypted_with_the_compute_data_key(stack: str) -> None:
+@pytest.mark.parametrize(("stack", "side"), [("prod", "onprem"), ("example-external", "compute")])
+def test_secrets_live_beside_the_proxy_or_in_compute_encrypted_with_that_data_key(stack: str, side: str) -> None:
+    """Proxy mode: beside the proxy (its VPC has no NAT; an interface endpoint serves its own region only)."""
     plan = recorded(stack)
     cfg = load_stack_config(read_stack_config(stack), stack=stack)
     secrets = plan.of_type(T_SECRET)
     assert {s.name for s in secrets} >= {"kerberos-keytab", "kerberos-burst-kdc-admin", "kerberos-cross-realm"}
     for secret in secrets:
-        assert secret.inputs["kmsKeyId"] == plan.outputs["compute_data_key_arn"]
-        assert secret.region == cfg.regions.compute
+        assert secret.inputs["kmsKeyId"] == plan.outputs[f"{side}_data_key_arn"]
+        assert secret.region == getattr(cfg.regions, side)
     keytab = _secret(plan, "keytab")
     assert keytab.inputs["name"] == cfg.onprem.kerberos.keytab_secret_name
     assert plan.of_type(T_VERSION), "the generated passwords have versions"
