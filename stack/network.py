@@ -4,7 +4,7 @@ Proxy mode: the cross-region peering to the proxy VPC (its security group admits
 ``components/emr/ports.py`` from the burst subnets). External mode: the compute VPC's ``OnpremConnection`` (VPN,
 Direct Connect gateway or transit gateway; an access group with the Hadoop ports to the on-prem CIDRs) and
 ``DnsForwarding`` of the on-prem domain to the on-prem DNS servers
-(docs/adr/0007-onprem-connection-modes-and-kerberos.md).
+(docs/adr/0009-onprem-connection-modes-and-kerberos.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The on-prem side as the burst cluster sees it: where the lake is (the proxy's stable names or the configured
 external hosts) and, with Kerberos, the secrets and each cluster's Kerberos settings
-(docs/adr/0007-onprem-connection-modes-and-kerberos.md).
+(docs/adr/0009-onprem-connection-modes-and-kerberos.md).
 
 Proxy cluster: a cluster-dedicated KDC for the on-prem realm; its bootstrap (``onprem-kerberos.sh``) creates the burst
 side's principal, stores its keytab and creates the cross-realm principal. Burst cluster: its own dedicated KDC with a
@@ -134,7 +134,7 @@ def cluster_kerberos(
     cfg: StackConfig, site: Site, sites: Sites, names: OnpremNames, secrets: KerberosSecrets | None
 ) -> ClusterKerberos | None:
     """Proxy cluster: a dedicated KDC for the on-prem realm. Burst cluster: a dedicated KDC for its own realm with a
-    cross-realm trust to the on-prem realm (docs/adr/0007-onprem-connection-modes-and-kerberos.md)."""
+    cross-realm trust to the on-prem realm (docs/adr/0009-onprem-connection-modes-and-kerberos.md)."""
     if secrets is None:
         return None
     kerberos = cfg.onprem.kerberos

@@ -5,7 +5,7 @@
 - ``mode: external``: no on-prem region, provider, VPC or cluster. The on-prem CIDRs, NameNode(s) (an HA nameservice
   too), the Hive metastore URI(s), the DNS domain and its DNS servers come from here, and the compute VPC is joined to
   the data centre by an AWS Site-to-Site VPN, an existing Direct Connect gateway, or an existing transit gateway
-  (docs/adr/0007-onprem-connection-modes-and-kerberos.md).
+  (docs/adr/0009-onprem-connection-modes-and-kerberos.md).
 
 ``kerberos`` applies in both modes: the proxy cluster runs a cluster-dedicated KDC for ``realm``; in external mode
 ``realm`` is the on-prem realm. The burst side reads HDFS and the metastore as ``principal`` with the keytab held in
@@ -224,7 +224,7 @@ class ConnectionConfig(StrictModel):
 
 
 class KerberosConfig(StrictModel):
-    """Kerberos between the burst side and the on-prem lake (docs/adr/0007-onprem-connection-modes-and-kerberos.md)."""
+    """Kerberos between the burst side and the on-prem lake (docs/adr/0009-onprem-connection-modes-and-kerberos.md)."""
 
     enabled: bool = False
     """Kerberize the clusters and read the lake with a keytab. Default: off (on in prod)."""

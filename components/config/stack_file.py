@@ -276,7 +276,5 @@ def did_you_mean(word: str, candidates: Any) -> str:
 
 # Section names of the project namespace (without the prefix); kept in sync with ``stack.KNOWN_KEYS`` by a test.
 _PROJECT_SECTIONS = frozenset(
-_PROJECT_SECTIONS = frozenset(
     {"environment", "protect", "onprem", "regions", "network", "emr", "lake", "observability", "eks", "accountBaseline"}
-)
 )

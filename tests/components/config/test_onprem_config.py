@@ -14,6 +14,8 @@ P = "hybrid-burst"
 
 EXTERNAL: dict[str, Any] = {
     f"{P}:environment": "dev",
+    f"{P}:accountBaseline": {"ownership": "own", "accountId": "444444444444",
+                             "lakeFormationAdmins": ["arn:aws:iam::444444444444:role/hybrid-burst-deployer"]},
     f"{P}:regions": {"compute": "us-east-1"},
     f"{P}:network": {"compute": {"cidr": "10.70.0.0/16"}},
     f"{P}:onprem": {
@@ -35,6 +37,8 @@ EXTERNAL: dict[str, Any] = {
 
 PROXY: dict[str, Any] = {
     f"{P}:environment": "dev",
+    f"{P}:accountBaseline": {"ownership": "own", "accountId": "444444444444",
+                             "lakeFormationAdmins": ["arn:aws:iam::444444444444:role/hybrid-burst-deployer"]},
     f"{P}:network": {"onprem": {"cidr": "10.10.0.0/16"}, "compute": {"cidr": "10.20.0.0/16"}},
 }
 
