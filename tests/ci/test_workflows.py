@@ -274,6 +274,24 @@ def test_makefile_targets_install_the_venv_first() -> None:
     assert "-r requirements-dev.txt" in text
 
 
+@pytest.mark.parametrize(
+    "path",
+    [".pulumi-state/.pulumi/stacks/hybrid-burst/dev.json", "out/outputs/dev.json", ".venv/bin/python",
+     "policies/hybrid-burst-guardrails/venv/bin/python", "dist/hybrid_burst_guardrails-0.2.0-py3-none-any.whl"],
+)
+def test_local_state_outputs_and_venvs_are_never_committed(path: str, tmp_path: Path) -> None:
+    """deploy.py's default file backend (.pulumi-state/, which holds the stacks' state and encrypted secrets), the
+    outputs files and the virtualenvs are ignored by git, so a `git add -A` after a first deploy commits none of them.
+    Checked in a fresh repository holding only the project's .gitignore and the path (a checkout's own venv may be a
+    symlink, which git refuses to look through)."""
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    assert run(["git", "init", "-q", str(tmp_path)]).returncode == 0
+    (tmp_path / path).parent.mkdir(parents=True)
+    (tmp_path / path).write_text("x")
+    done = run(["git", "check-ignore", "-q", path], cwd=tmp_path)
+    assert done.returncode == 0, f"{path} is not git-ignored: add it to .gitignore"
+
+
 def test_ci_run_is_strict_bash() -> None:
     text = CI_RUN.read_text()
     assert text.startswith("#!/usr/bin/env bash\n")
