@@ -61,6 +61,8 @@ def expected_specifications(cfg: Any) -> dict[str, dict[str, Spec]]:
     out: dict[str, dict[str, Spec]] = {}
     for cluster in CLUSTERS:
         capacity = getattr(cfg.emr, cluster)
+        if capacity is None:  # external mode (ADR 0009): no on-prem proxy cluster
+            continue
         fleets: dict[str, Spec] = {}
         for role in ("core", "task"):
             request = getattr(capacity, role)

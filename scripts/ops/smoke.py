@@ -9,7 +9,10 @@ JSON, incomplete, a region that is not an AWS region or not the stack's, a resou
 file names; a stack file the config model refuses),
 3 an AWS error (no credentials, access denied, endpoint unreachable, throttling). Errors go to stderr.
 
-Checks (each prints PASS/FAIL and what it saw):
+Checks (each prints PASS/FAIL and what it saw); an external-mode stack (``onprem.mode: external``, ADR 0009) has no
+on-prem region, so its checks are the compute side's and, instead of peering: at least one VPN tunnel UP (VPN
+connections), each on-prem CIDR routed through the transit/virtual private gateway, the Resolver forwarding rule
+associated with the compute VPC.
 - both VPCs exist; the peering connection is ``active``; each side's route tables route the other side's CIDR
   through the peering connection;
 - both EMR clusters are ``WAITING`` or ``RUNNING`` and carry their security configuration;
@@ -42,6 +45,7 @@ from scripts.ops.smoke_inputs import (
     Expected,
     InputError,
     load_outputs,
+    sides_of,
     stack_expectations,
     stack_of,
     validate_outputs,
@@ -76,6 +80,8 @@ class Context:
         self.outputs = outputs
         self.clients = clients
         self.expected = expected
+        self.mode = expected.onprem_mode if expected is not None else str(outputs.get("onprem_mode", "proxy"))
+        self.sides = sides_of(self.mode)
 
     def out(self, key: str) -> Any:
         if key not in self.outputs:
@@ -87,6 +93,50 @@ class Context:
 
 
 Check = Callable[[Context], Iterable[CheckResult]]
+
+
+def check_network(ctx: Context) -> Iterable[CheckResult]:
+    return check_vpcs_and_peering(ctx) if ctx.mode == "proxy" else check_external_link(ctx)
+
+
+def check_external_link(ctx: Context) -> Iterable[CheckResult]:
+    """External mode (ADR 0009): the compute VPC; the VPN's tunnels (``connection.type: vpn``); the compute route
+    tables' routes to every on-prem CIDR through the transit/virtual private gateway; the Resolver rule forwarding the
+    on-prem domain, associated with the compute VPC."""
+    region, vpc_id = ctx.region("compute"), ctx.out("compute_vpc_id")
+    ec2 = ctx.clients("ec2", region)
+    vpcs = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    yield CheckResult("compute VPC", len(vpcs) == 1 and vpcs[0].get("State") == "available",
+                      f"{vpc_id} {vpcs[0].get('State') if vpcs else 'not found'}")
+    vpn_id = ctx.outputs.get("onprem_vpn_connection_id")
+    if vpn_id:
+        conns = ec2.describe_vpn_connections(VpnConnectionIds=[vpn_id])["VpnConnections"]
+        state = conns[0].get("State") if conns else "not found"
+        tunnels = [t.get("Status") for t in (conns[0].get("VgwTelemetry") or []) if conns]
+        up = tunnels.count("UP")
+        yield CheckResult("VPN tunnel up", state == "available" and up >= 1,
+                          f"{vpn_id} {state}, {up} of {len(tunnels)} tunnel(s) UP (at least one must be)")
+    gateway = ctx.out("onprem_gateway_id")
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+    for cidr in ctx.out("onprem_cidrs"):
+        with_route = [
+            t["RouteTableId"] for t in tables
+            if any(r.get("DestinationCidrBlock") == cidr and gateway in (r.get("TransitGatewayId"), r.get("GatewayId"))
+                   and r.get("State", "active") == "active" for r in t.get("Routes", []))
+        ]
+        yield CheckResult(f"routes compute -> on-prem {cidr}", bool(with_route),
+                          f"{len(with_route)} route table(s) send {cidr} through {gateway}")
+    resolver = ctx.clients("route53resolver", region)
+    rule_id = ctx.out("onprem_dns_resolver_rule_id")
+    rule = resolver.get_resolver_rule(ResolverRuleId=rule_id)["ResolverRule"]
+    forwards = rule.get("RuleType") == "FORWARD" and rule.get("Status") == "COMPLETE"
+    yield CheckResult("Resolver forwarding rule", forwards,
+                      f"{rule_id} {rule.get('RuleType')} {rule.get('DomainName')} {rule.get('Status')}")
+    associations = resolver.list_resolver_rule_associations(
+        Filters=[{"Name": "ResolverRuleId", "Values": [rule_id]}])["ResolverRuleAssociations"]
+    vpcs_with = [a.get("VPCId") for a in associations if a.get("Status") == "COMPLETE"]
+    yield CheckResult("Resolver rule associated with the compute VPC", vpc_id in vpcs_with,
+                      f"{rule_id} associated with {vpcs_with or 'no VPC'}; expected {vpc_id}")
 
 
 def check_vpcs_and_peering(ctx: Context) -> Iterable[CheckResult]:
@@ -126,6 +176,8 @@ def check_vpcs_and_peering(ctx: Context) -> Iterable[CheckResult]:
 
 def check_emr_clusters(ctx: Context) -> Iterable[CheckResult]:
     for key, side in EMR_CLUSTERS.items():
+        if side not in ctx.sides:
+            continue
         cluster_id = ctx.out(f"{key}_cluster_id")
         cluster = ctx.clients("emr", ctx.region(side)).describe_cluster(ClusterId=cluster_id)["Cluster"]
         state = cluster["Status"]["State"]
@@ -196,7 +248,7 @@ def _spec(values: tuple[Any, Any, Any]) -> str:
 
 
 def check_buckets(ctx: Context) -> Iterable[CheckResult]:
-    for side in SIDES:
+    for side in ctx.sides:
         s3 = ctx.clients("s3", ctx.region(side))
         data_key = ctx.out(f"{side}_data_key_arn")
         for zone, bucket in sorted(ctx.out(f"{side}_lake_bucket_names").items()):
@@ -226,7 +278,7 @@ def check_glue_catalog(ctx: Context) -> Iterable[CheckResult]:
 
 
 def check_topics(ctx: Context) -> Iterable[CheckResult]:
-    for side in SIDES:
+    for side in ctx.sides:
         arn = ctx.out(f"{side}_alarm_topic_arn")
         attrs = ctx.clients("sns", ctx.region(side)).get_topic_attributes(TopicArn=arn)["Attributes"]
         key = attrs.get("KmsMasterKeyId")
@@ -234,7 +286,7 @@ def check_topics(ctx: Context) -> Iterable[CheckResult]:
 
 
 CHECKS: tuple[tuple[str, Check], ...] = (
-    ("network", check_vpcs_and_peering),
+    ("network", check_network),
     ("emr", check_emr_clusters),
     ("emr task fleet", check_task_fleet),
     ("s3", check_buckets),
@@ -322,7 +374,7 @@ def main(argv: list[str] | None = None, *, clients: ClientFactory | None = None,
             path = str(root / OUTPUTS_DIR / f"{stack}.json")
             outputs = load_outputs(path, stack)
         expected, regions = stack_expectations(stack, root)
-        validate_outputs(outputs, "stdin" if path == "-" else path, regions)
+        validate_outputs(outputs, "stdin" if path == "-" else path, regions, expected.onprem_mode)
         factory = clients or client_factory(args.endpoint_url, args.profile)
         results = run_checks(outputs, factory, expected)
     except InputError as err:

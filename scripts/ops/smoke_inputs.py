@@ -34,18 +34,31 @@ class Expected:
     resize: Mapping[str, Any] | None = None
     """The task fleet's ``ResizeSpecifications`` the config asks for (``resize_fleets.expected_specifications``,
     applied by the resize_fleets runbook because pulumi-aws 7 cannot set them); None: no task fleet."""
+    onprem_mode: str = "proxy"
+    """``hybrid-burst:onprem.mode``: ``proxy`` (two regions, peering) or ``external`` (compute only, a VPN/DX/TGW link
+    and Resolver forwarding; ADR 0009)."""
 
 
-# Every output the checks read, with its JSON type: an outputs file without them is incomplete (exit 2).
-REQUIRED_OUTPUTS: dict[str, type] = {
-    "regions": dict,
-    "onprem_vpc_id": str, "compute_vpc_id": str, "peering_connection_id": str,
-    "onprem_cluster_id": str, "burst_cluster_id": str,
-    "onprem_security_configuration_name": str, "burst_security_configuration_name": str,
-    "onprem_lake_bucket_names": dict, "compute_lake_bucket_names": dict,
-    "onprem_data_key_arn": str, "compute_data_key_arn": str,
-    "onprem_alarm_topic_arn": str, "compute_alarm_topic_arn": str,
+# Every output the checks read, with its JSON type, per on-prem mode (stack/outputs.py): an outputs file without
+# them is incomplete (exit 2). ``onprem_vpn_connection_id`` is optional (only ``connection.type: vpn`` has one).
+COMMON_OUTPUTS: dict[str, type] = {
+    "regions": dict, "compute_vpc_id": str, "burst_cluster_id": str, "burst_security_configuration_name": str,
+    "compute_lake_bucket_names": dict, "compute_data_key_arn": str, "compute_alarm_topic_arn": str,
 }
+MODE_OUTPUTS: dict[str, dict[str, type]] = {
+    "proxy": {
+        "onprem_vpc_id": str, "peering_connection_id": str, "onprem_cluster_id": str,
+        "onprem_security_configuration_name": str, "onprem_lake_bucket_names": dict, "onprem_data_key_arn": str,
+        "onprem_alarm_topic_arn": str,
+    },
+    "external": {"onprem_cidrs": list, "onprem_gateway_id": str, "onprem_dns_resolver_rule_id": str},
+}
+REQUIRED_OUTPUTS: dict[str, type] = {**COMMON_OUTPUTS, **MODE_OUTPUTS["proxy"]}
+
+
+def sides_of(mode: str) -> tuple[str, ...]:
+    """The regions a stack of this on-prem mode deploys to: external mode has no on-prem region."""
+    return SIDES if mode == "proxy" else ("compute",)
 
 
 
@@ -81,10 +94,16 @@ def _known_regions() -> frozenset[str]:
     return frozenset(r for p in session.get_available_partitions() for r in session.get_available_regions("ec2", p))
 
 
-def validate_outputs(outputs: Mapping[str, Any], source: str, regions: Mapping[str, str] | None = None) -> None:
-    """Every output the checks need, of the right type; regions real AWS regions and the stack config's."""
+def validate_outputs(
+    outputs: Mapping[str, Any], source: str, regions: Mapping[str, str] | None = None, mode: str = "proxy"
+) -> None:
+    """Every output the checks of this on-prem mode need, of the right type; regions real AWS regions and the
+    stack config's."""
     problems: list[str] = []
-    for key, kind in REQUIRED_OUTPUTS.items():
+    got_mode = outputs.get("onprem_mode", "proxy")
+    if got_mode != mode:
+        problems.append(f"onprem_mode: {got_mode!r}, but the stack config says {mode!r} (outputs of another stack?)")
+    for key, kind in {**COMMON_OUTPUTS, **MODE_OUTPUTS.get(mode, {})}.items():
         if key not in outputs:
             problems.append(f"{key}: missing")
         elif not isinstance(outputs[key], kind):
@@ -92,7 +111,7 @@ def validate_outputs(outputs: Mapping[str, Any], source: str, regions: Mapping[s
     got = outputs.get("regions")
     if isinstance(got, dict):
         known = _known_regions()
-        for side in SIDES:
+        for side in sides_of(mode):
             region = got.get(side)
             if not isinstance(region, str) or not REGION_RE.match(region) or region not in known:
                 problems.append(f"regions.{side}: {region!r} is not an AWS region (e.g. us-east-1)")
@@ -132,6 +151,7 @@ def stack_expectations(stack: str, root: Path = ROOT) -> tuple[Expected, dict[st
         spot_timeout_action=task.spot_timeout_action if task and task.target_spot_capacity else None,
         spot_allocation_strategy=task.spot_allocation_strategy if task and task.target_spot_capacity else None,
         resize=resize,
+        onprem_mode=cfg.onprem.mode,
     )
     regions = {"compute": cfg.regions.compute}
     if cfg.regions.onprem is not None:

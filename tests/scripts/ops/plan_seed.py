@@ -1,4 +1,6 @@
 """Seed moto with what the program would deploy, derived from a recorded plan (``scripts/offline/recorder.py``).
+An external-mode plan (``onprem.mode: external``) seeds the compute side only, with its transit gateway, routes to
+the on-prem CIDRs, VPN connection and Resolver rule and association instead of peering.
 
 Nothing here is written by hand per resource: every VPC, peering connection, peering route, EMR cluster and
 security configuration, bucket (all zones, each with the encryption and public access block the program registers),
@@ -127,38 +129,21 @@ def seed_from_plan(
     out: dict[str, Any] = dict(plan.outputs)
     regions: dict[str, str] = dict(plan.outputs["regions"])
 
-    # --- VPCs, peering, the peering routes -------------------------------------------------------------------
+    # --- VPCs, then peering and its routes (proxy mode) or the on-prem link and DNS forwarding (external mode) -------
+    sides = tuple(side for side in SIDES if side in regions)
     vpc_ids: dict[str, str] = {}  # recorded id -> moto id
-    for side in SIDES:
+    for side in sides:
         vpc = _by_id(plan, "aws:ec2/vpc:Vpc", plan.outputs[f"{side}_vpc_id"])
         vpc_ids[vpc.id] = aws("ec2", regions[side]).create_vpc(CidrBlock=vpc.inputs["cidrBlock"])["Vpc"]["VpcId"]
         out[f"{side}_vpc_id"] = vpc_ids[vpc.id]
-    request = _by_id(plan, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", plan.outputs["peering_connection_id"])
-    assert request.region == regions["compute"]
-    pcx = aws("ec2", regions["compute"]).create_vpc_peering_connection(
-        VpcId=vpc_ids[request.inputs["vpcId"]], PeerVpcId=vpc_ids[request.inputs["peerVpcId"]],
-        PeerRegion=request.inputs["peerRegion"],
-    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
-    accepter = _by_input(plan, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
-                         "vpcPeeringConnectionId", request.id)
-    if accepter.inputs.get("autoAccept"):
-        aws("ec2", str(accepter.region)).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
-    out["peering_connection_id"] = pcx
-    tables: dict[str, str] = {}
-    for route in plan.of_type("aws:ec2/route:Route"):
-        if route.inputs.get("vpcPeeringConnectionId") != request.id:
-            continue
-        table = _by_id(plan, "aws:ec2/routeTable:RouteTable", route.inputs["routeTableId"])
-        ec2 = aws("ec2", str(table.region))
-        if table.id not in tables:
-            created = ec2.create_route_table(VpcId=vpc_ids[table.inputs["vpcId"]])
-            tables[table.id] = created["RouteTable"]["RouteTableId"]
-        ec2.create_route(RouteTableId=tables[table.id], DestinationCidrBlock=route.inputs["destinationCidrBlock"],
-                         VpcPeeringConnectionId=pcx)
+    if "peering_connection_id" in plan.outputs:
+        _seed_peering(aws, plan, out, vpc_ids)
+    else:
+        _seed_onprem_link(aws, plan, out, vpc_ids, suffix)
 
     # --- EMR clusters, security configurations, fleets -----------------------------------------------------------
     fleets: dict[str, list[dict[str, Any]]] = {}
-    for key in ("onprem", "burst"):
+    for key in [k for k in ("onprem", "burst") if f"{k}_cluster_id" in plan.outputs]:
         cluster = _by_id(plan, "aws:emr/cluster:Cluster", plan.outputs[f"{key}_cluster_id"])
         emr = aws("emr", str(cluster.region))
         sec = _by_id(plan, "aws:emr/securityConfiguration:SecurityConfiguration",
@@ -191,7 +176,7 @@ def seed_from_plan(
         fleets[cluster_id] = described
 
     # --- buckets: every exported zone, with its recorded encryption and public access block ----------------------
-    for side in SIDES:
+    for side in sides:
         s3 = aws("s3", regions[side])
         names: dict[str, str] = {}
         for zone, bucket in plan.outputs[f"{side}_lake_bucket_names"].items():
@@ -227,6 +212,86 @@ def seed_from_plan(
 
     seed_catalog_encryption(aws, plan)
     return SeededStack(out, fleets)
+
+
+def _seed_peering(aws: ClientFactory, plan: Plan, out: dict[str, Any], vpc_ids: Mapping[str, str]) -> None:
+    regions = plan.outputs["regions"]
+    request = _by_id(plan, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", plan.outputs["peering_connection_id"])
+    assert request.region == regions["compute"]
+    pcx = aws("ec2", regions["compute"]).create_vpc_peering_connection(
+        VpcId=vpc_ids[request.inputs["vpcId"]], PeerVpcId=vpc_ids[request.inputs["peerVpcId"]],
+        PeerRegion=request.inputs["peerRegion"],
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    accepter = _by_input(plan, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+                         "vpcPeeringConnectionId", request.id)
+    if accepter.inputs.get("autoAccept"):
+        aws("ec2", str(accepter.region)).accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    out["peering_connection_id"] = pcx
+    _seed_routes(aws, plan, vpc_ids, "vpcPeeringConnectionId", request.id, pcx)
+
+
+def _seed_routes(  # noqa: PLR0917 - the plan, the id maps and the route's target
+    aws: ClientFactory, plan: Plan, vpc_ids: Mapping[str, str], target: str, recorded: str, created: str
+) -> None:
+    """The plan's routes whose ``target`` input is ``recorded``, in moto, through ``created``."""
+    tables: dict[str, str] = {}
+    for route in plan.of_type("aws:ec2/route:Route"):
+        if route.inputs.get(target) != recorded:
+            continue
+        table = _by_id(plan, "aws:ec2/routeTable:RouteTable", route.inputs["routeTableId"])
+        ec2 = aws("ec2", str(table.region))
+        if table.id not in tables:
+            created_table = ec2.create_route_table(VpcId=vpc_ids[table.inputs["vpcId"]])
+            tables[table.id] = created_table["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=tables[table.id], DestinationCidrBlock=route.inputs["destinationCidrBlock"],
+                         **{target[0].upper() + target[1:]: created})
+
+
+def _seed_onprem_link(
+    aws: ClientFactory, plan: Plan, out: dict[str, Any], vpc_ids: Mapping[str, str], suffix: str
+) -> None:
+    """External mode: the transit gateway, its routes to the on-prem CIDRs, the VPN connection and the Resolver
+    rule with its association, as the plan registers them (moto answers all of these; not the VPN's tunnel
+    telemetry, which the tests stub)."""
+    region = plan.outputs["regions"]["compute"]
+    ec2, resolver = aws("ec2", region), aws("route53resolver", region)
+    recorded_tgw = plan.outputs["onprem_gateway_id"]
+    assert _by_id(plan, "aws:ec2transitgateway/transitGateway:TransitGateway", recorded_tgw)
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    out["onprem_gateway_id"] = tgw
+    _seed_routes(aws, plan, vpc_ids, "transitGatewayId", recorded_tgw, tgw)
+    vpn = _by_id(plan, "aws:ec2/vpnConnection:VpnConnection", plan.outputs["onprem_vpn_connection_id"])
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.10", BgpAsn=65010)
+    out["onprem_vpn_connection_id"] = ec2.create_vpn_connection(
+        Type=vpn.inputs["type"], CustomerGatewayId=cgw["CustomerGateway"]["CustomerGatewayId"], TransitGatewayId=tgw
+    )["VpnConnection"]["VpnConnectionId"]
+    rule = _by_id(plan, "aws:route53/resolverRule:ResolverRule", plan.outputs["onprem_dns_resolver_rule_id"])
+    vpc_id = out["compute_vpc_id"]
+    subnets = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"{cidr}/28")["Subnet"]["SubnetId"]
+               for cidr in _two_subnets(ec2, vpc_id)]
+    group = ec2.create_security_group(GroupName=f"resolver-{suffix}", Description="resolver", VpcId=vpc_id)
+    endpoint = resolver.create_resolver_endpoint(
+        CreatorRequestId=f"endpoint-{suffix}", SecurityGroupIds=[group["GroupId"]], Direction="OUTBOUND",
+        IpAddresses=[{"SubnetId": s} for s in subnets],
+    )["ResolverEndpoint"]["Id"]
+    rule_id = resolver.create_resolver_rule(
+        CreatorRequestId=f"rule-{suffix}", RuleType=rule.inputs["ruleType"], DomainName=rule.inputs["domainName"],
+        TargetIps=[{"Ip": t["ip"], "Port": t.get("port", 53)} for t in rule.inputs["targetIps"]],
+        ResolverEndpointId=endpoint,
+    )["ResolverRule"]["Id"]
+    association = _by_input(plan, "aws:route53/resolverRuleAssociation:ResolverRuleAssociation", "resolverRuleId",
+                            rule.id)
+    resolver.associate_resolver_rule(  # a Name: moto sorts the associations by it
+        ResolverRuleId=rule_id, VPCId=vpc_ids[association.inputs["vpcId"]], Name=f"onprem-{suffix}")
+    out["onprem_dns_resolver_rule_id"] = rule_id
+
+
+def _two_subnets(ec2: Any, vpc_id: str) -> list[str]:
+    """Two /28 network addresses inside the VPC's CIDR (its first two)."""
+    import ipaddress
+
+    cidr = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["CidrBlock"]
+    return [str(n.network_address) for n in list(ipaddress.ip_network(cidr).subnets(new_prefix=28))[:2]]
 
 
 def seed_catalog_encryption(aws: ClientFactory, plan: Plan) -> None:
