@@ -336,3 +336,16 @@ def test_ci_run_judges_the_pytest_outcome(
     assert message in output
     if summary:
         assert f"ci: pytest summary: {summary}" in output, "the summary line is printed"
+
+
+def test_readme_layout_names_every_stack_module_and_component_domain() -> None:
+    """The README's layout section is the map a new engineer reads first: it names each stack/ module and each
+    components/ domain that exists."""
+    text = README.read_text()
+    layout = text[text.index("## Layout") :].split("```")[1]
+    stack_modules = {p.stem for p in (ROOT / "stack").glob("*.py") if p.stem != "__init__"}
+    domains = {p.name for p in (ROOT / "components").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert stack_modules
+    assert domains
+    assert sorted(m for m in stack_modules if not re.search(rf"\b{m}\b", layout)) == []
+    assert sorted(d for d in domains if f"{d}/" not in layout) == []
