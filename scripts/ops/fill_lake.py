@@ -104,11 +104,16 @@ def _tables(value: str) -> list[str]:
     return names
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    p = parser(__doc__)
+def add_job_input_args(p: argparse.ArgumentParser) -> None:
+    """The job's inputs, the same wherever it is submitted (this runbook, and ``submit_job`` on EMR on EKS)."""
     p.add_argument("--tables", type=_tables, default=list(TPCDS_TABLES), help="comma-separated tables (default all 24)")
     p.add_argument("--source-root", help="directory with one sub-directory per table (default: through Alluxio)")
     p.add_argument("--database", default="tpcds", help="Glue database to fill (default tpcds)")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = parser(__doc__)
+    add_job_input_args(p)
     p.add_argument("--catalog", help="Spark Iceberg catalog (default: stack output burst_spark_iceberg_catalog)")
     p.add_argument("--timeout", type=positive, default=7200.0, help="seconds to wait for the step (default 7200)")
     p.add_argument("--interval", type=positive, default=30.0, help="seconds between polls (default 30)")

@@ -33,9 +33,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from components.eks.spark_job_template import spark_defaults
-from jobs.tpcds_to_iceberg import TPCDS_TABLES
 from scripts.ops.aws import client_factory
-from scripts.ops.fill_lake import default_source_root, job_arguments
+from scripts.ops.fill_lake import add_job_input_args, default_source_root, job_arguments
 from scripts.ops.runbook import (
     EXIT_CHECKS_FAILED,
     EXIT_OK,
@@ -145,19 +144,9 @@ def wait_for_run(
     return last
 
 
-def _tables(value: str) -> list[str]:
-    names = [t.strip() for t in value.split(",") if t.strip()]
-    bad = [t for t in names if t not in TPCDS_TABLES]
-    if not names or bad:
-        raise argparse.ArgumentTypeError(f"not TPC-DS tables: {bad or value!r}; choose from {', '.join(TPCDS_TABLES)}")
-    return names
-
-
 def _build_parser() -> argparse.ArgumentParser:
     p = parser(__doc__)
-    p.add_argument("--tables", type=_tables, default=list(TPCDS_TABLES), help="comma-separated tables (default all 24)")
-    p.add_argument("--source-root", help="directory with one sub-directory per table (default: through Alluxio)")
-    p.add_argument("--database", default="tpcds", help="Glue database to fill (default tpcds)")
+    add_job_input_args(p)
     p.add_argument("--catalog", default="iceberg", help="Spark Iceberg catalog name (default iceberg)")
     p.add_argument("--jars", default="", help="comma-separated s3:// jars to add (e.g. the Alluxio client)")
     p.add_argument("--max-executors", type=int, default=50, help="dynamic allocation ceiling (default 50)")
