@@ -32,6 +32,7 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from components import naming
+from components.eks.node_role import worker_node_role
 from components.security import grants
 
 EMR_CONTAINERS_SLR_NAME = "AWSServiceRoleForAmazonEMRContainers"
@@ -61,13 +62,6 @@ EMR_CONTAINERS_RULES: list[dict[str, list[str]]] = [
     },
     {"apiGroups": [""], "resources": ["persistentvolumeclaims"], "verbs": _ALL},
 ]
-
-# Node role policies every EKS worker node needs (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html).
-NODE_MANAGED_POLICIES = (
-    "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
-    "AmazonEC2ContainerRegistryReadOnly",
-)
 
 IAM_ROLE_NAME_MAX = 64
 EKS_CLUSTER_NAME_MAX = 100
@@ -276,21 +270,9 @@ class EmrOnEks(pulumi.ComponentResource):
         )
 
         # --- node groups (EKS creates the node role's access entry for managed node groups itself) ----------
-        node_role = aws.iam.Role(
-            f"{name}-node-role",
-            assume_role_policy=grants.service_assume_role_policy(["ec2.amazonaws.com"]),
-            description=f"EKS worker nodes of {cluster_name}",
-            opts=child,
+        node_role, attachments = worker_node_role(
+            name, description=f"EKS worker nodes of {cluster_name}", partition=args.partition, opts=child
         )
-        attachments = [
-            aws.iam.RolePolicyAttachment(
-                f"{name}-node-{policy}",
-                role=node_role.name,
-                policy_arn=f"arn:{args.partition}:iam::aws:policy/{policy}",
-                opts=child,
-            )
-            for policy in NODE_MANAGED_POLICIES
-        ]
         node_opts = pulumi.ResourceOptions(parent=self, depends_on=attachments)
         eks.ManagedNodeGroup(
             f"{name}-system",

@@ -38,6 +38,7 @@ from components.eks.karpenter_iam import (
     controller_trust_policy,
     queue_policy,
 )
+from components.eks.node_role import worker_node_role
 from components.security import grants
 
 CHART = "oci://public.ecr.aws/karpenter/karpenter"
@@ -45,8 +46,6 @@ POOL_LABEL = "hybrid-burst/pool"
 EXECUTOR_POOL = "spark-executor"
 DRIVER_POOL = "spark-driver"
 TAINT_KEY = "hybrid-burst/spark"
-NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
-"""Worker-node managed policies (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html)."""
 
 # EventBridge patterns Karpenter consumes (the CloudFormation above; https://karpenter.sh/docs/concepts/disruption/
 # "Interruption").
@@ -169,21 +168,9 @@ class Karpenter(pulumi.ComponentResource):
             )
 
         # --- node role and its access entry ----------------------------------------------------------------
-        node_role = aws.iam.Role(
-            f"{name}-node-role",
-            assume_role_policy=grants.service_assume_role_policy(["ec2.amazonaws.com"]),
-            description=f"Nodes Karpenter launches for {args.cluster_name}",
-            opts=child,
+        node_role, attachments = worker_node_role(
+            name, description=f"Nodes Karpenter launches for {args.cluster_name}", partition=args.partition, opts=child
         )
-        attachments = [
-            aws.iam.RolePolicyAttachment(
-                f"{name}-node-{policy}",
-                role=node_role.name,
-                policy_arn=f"arn:{args.partition}:iam::aws:policy/{policy}",
-                opts=child,
-            )
-            for policy in NODE_POLICIES
-        ]
         access = aws.eks.AccessEntry(
             f"{name}-node-access",
             cluster_name=args.cluster_name,
