@@ -22,7 +22,6 @@ mock's placeholders.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -110,26 +109,11 @@ def irsa_trust_policy(oidc_provider_arn: str, namespace: str, account_id: str, r
             "trust cannot be built: the engine (or a mock monitor) answered the eks:index:Cluster component without "
             "its oidcProviderArn output"
         )
-    issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "EmrContainersServiceAccounts",
-                    "Effect": "Allow",
-                    "Principal": {"Federated": oidc_provider_arn},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringLike": {
-                            f"{issuer}:sub": emr_service_account_pattern(namespace, account_id, role_name)
-                        },
-                        "StringEquals": {f"{issuer}:aud": "sts.amazonaws.com"},
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
+    return grants.service_account_trust_policy(
+        oidc_provider_arn,
+        sid="EmrContainersServiceAccounts",
+        subject=emr_service_account_pattern(namespace, account_id, role_name),
+        subject_like=True,
     )
 
 

@@ -20,28 +20,8 @@ SERVICE_ACCOUNT = "karpenter"
 
 def controller_trust_policy(oidc_provider_arn: str) -> str:
     """Only Karpenter's service account, through this cluster's OIDC provider (IRSA)."""
-    if ":oidc-provider/" not in oidc_provider_arn:
-        raise ValueError(f"not an IAM OIDC provider ARN: {oidc_provider_arn!r}")
-    issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "KarpenterServiceAccount",
-                    "Effect": "Allow",
-                    "Principal": {"Federated": oidc_provider_arn},
-                    "Action": "sts:AssumeRoleWithWebIdentity",
-                    "Condition": {
-                        "StringEquals": {
-                            f"{issuer}:sub": f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}",
-                            f"{issuer}:aud": "sts.amazonaws.com",
-                        }
-                    },
-                }
-            ],
-        },
-        sort_keys=True,
+    return grants.service_account_trust_policy(
+        oidc_provider_arn, sid="KarpenterServiceAccount", subject=f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}"
     )
 
 

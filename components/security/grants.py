@@ -305,3 +305,27 @@ def service_assume_role_policy(
     if cond:
         stmt["Condition"] = cond
     return json.dumps({"Version": "2012-10-17", "Statement": [stmt]}, sort_keys=True)
+
+
+def service_account_trust_policy(oidc_provider_arn: str, *, sid: str, subject: str, subject_like: bool = False) -> str:
+    """A trust policy for Kubernetes service accounts through an EKS cluster's IAM OIDC provider (IRSA): the token's
+    ``sub`` must be ``subject`` (``StringLike`` when ``subject_like``, for patterns) and its ``aud`` the one IRSA
+    requires, ``sts.amazonaws.com``
+    (https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)."""
+    if ":oidc-provider/" not in oidc_provider_arn:
+        raise ValueError(f"not an IAM OIDC provider ARN: {oidc_provider_arn!r}")
+    issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
+    audience = {f"{issuer}:aud": "sts.amazonaws.com"}
+    condition: dict[str, Any] = (
+        {"StringLike": {f"{issuer}:sub": subject}, "StringEquals": audience}
+        if subject_like
+        else {"StringEquals": {f"{issuer}:sub": subject, **audience}}
+    )
+    stmt = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Federated": oidc_provider_arn},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [stmt]}, sort_keys=True)

@@ -152,3 +152,26 @@ def test_session_manager_is_lint_clean_and_star_only_where_iam_has_no_resource_t
 def test_session_manager_needs_a_tag_to_scope_by() -> None:
     with pytest.raises(ValueError, match="name at least one tag"):
         grants.session_manager_instance(region="us-west-1", account_id="123456789012", instance_tags={})
+
+
+OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF"
+ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF"
+
+
+@pytest.mark.parametrize("like", [False, True], ids=["exact-subject", "subject-pattern"])
+def test_service_account_trust_checks_subject_and_audience(like: bool) -> None:
+    subject = "system:serviceaccount:spark:emr-containers-sa-*" if like else "system:serviceaccount:kube-system:x"
+    doc = grants.service_account_trust_policy(OIDC_ARN, sid="Sa", subject=subject, subject_like=like)
+    (stmt,) = json.loads(doc)["Statement"]
+    assert stmt["Principal"] == {"Federated": OIDC_ARN}
+    assert stmt["Action"] == "sts:AssumeRoleWithWebIdentity"
+    audience = {f"{ISSUER}:aud": "sts.amazonaws.com"}
+    if like:
+        assert stmt["Condition"] == {"StringLike": {f"{ISSUER}:sub": subject}, "StringEquals": audience}
+    else:
+        assert stmt["Condition"] == {"StringEquals": {f"{ISSUER}:sub": subject, **audience}}
+
+
+def test_service_account_trust_refuses_a_role_arn() -> None:
+    with pytest.raises(ValueError, match="not an IAM OIDC provider ARN"):
+        grants.service_account_trust_policy("arn:aws:iam::1:role/x", sid="Sa", subject="s")
