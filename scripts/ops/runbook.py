@@ -107,30 +107,36 @@ def _available_regions() -> frozenset[str]:
     return frozenset(regions)
 
 
+def read_outputs_object(
+    path: str, *, error: Callable[[str], Exception], hint: str, no_file: str, stdin: TextIO | None = None
+) -> dict[str, Any]:
+    """The outputs file (``-``: stdin) as a JSON object, or ``error`` naming the file and the fix: ``no_file`` when it
+    does not exist, else what is wrong (unreadable, not JSON with line and column, not an object) and ``hint``.
+    Shared by the runbooks (``load_outputs``) and ``smoke``."""
+    source = "stdin" if path == "-" else path
+    if path != "-" and not Path(path).is_file():
+        raise error(no_file)
+    try:
+        text = (stdin or sys.stdin).read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise error(f"{source}: cannot read the outputs file ({err}); {hint}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise error(f"{source}: not JSON (line {err.lineno}, column {err.colno}: {err.msg}); {hint}") from None
+    if not isinstance(data, dict):
+        raise error(f"{source}: expected a JSON object of stack outputs, got {type(data).__name__}; {hint}")
+    return data
+
+
 def load_outputs(path: str, required: Iterable[str], *, sides: Sequence[str] = ("onprem", "compute")) -> Outputs:
     """Read and check the outputs file: it exists, is a JSON object, has every ``required`` key and valid regions.
 
     ``-`` reads stdin. Raises ``BadInputError`` naming the file, the missing keys and the fix.
     """
-    if path == "-":
-        text = sys.stdin.read()
-    else:
-        file = Path(path)
-        if not file.is_file():
-            raise BadInputError(f"{path}: no such outputs file; {OUTPUTS_HINT}")
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise BadInputError(f"{path}: cannot read the outputs file ({err}); {OUTPUTS_HINT}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise BadInputError(
-            f"{path}: not JSON (line {err.lineno}, column {err.colno}: {err.msg}); {OUTPUTS_HINT}"
-        ) from None
-    if not isinstance(data, dict):
-        kind = type(data).__name__
-        raise BadInputError(f"{path}: expected a JSON object of stack outputs, got {kind}; {OUTPUTS_HINT}")
+    data = read_outputs_object(
+        path, error=BadInputError, hint=OUTPUTS_HINT, no_file=f"{path}: no such outputs file; {OUTPUTS_HINT}"
+    )
     missing = sorted(k for k in {"regions", *required} if data.get(k) in (None, "", [], {}))
     if missing:
         raise BadInputError(

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scripts.ops.runbook import read_outputs_object
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS_DIR = Path("out") / "outputs"
@@ -64,26 +64,16 @@ def sides_of(mode: str) -> tuple[str, ...]:
 
 # --- input: outputs file and stack config (every problem is exit 2 with the file, the key and the fix) ---------
 def load_outputs(path: str, stack: str, stdin: Any = None) -> dict[str, Any]:
-    source = "stdin" if path == "-" else path
-    try:
-        text = (stdin or sys.stdin).read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
+    return read_outputs_object(
+        path,
+        error=InputError,
+        hint=f"write it with pulumi stack output --json -s {stack}",
+        no_file=(
             f"no outputs file {path}: deploy the stack with python -m scripts.ops.deploy up --stacks {stack} "
             f"(it writes {OUTPUTS_DIR}/{stack}.json) or write it with pulumi stack output --json -s {stack} > {path}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the outputs file {source}: {err}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"{source}: not JSON (line {err.lineno}, column {err.colno}: {err.msg}); write it with "
-            f"pulumi stack output --json -s {stack}"
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a JSON object of stack outputs, got {type(data).__name__}")
-    return data
+        ),
+        stdin=stdin,
+    )
 
 
 @functools.cache
