@@ -2,7 +2,7 @@
 # first use (idempotent: a stamp file records that requirements*.txt were installed; editing them reinstalls).
 #
 #   make plan [STACK=prod]   offline plan + policy check of one stack (default: dev)
-#   make plan-all            every stack in stacks/, in one process (imports paid once), with the policy packs
+#   make plan-all            every stack in stacks/ (imports paid once, one worker per core), with the policy packs
 #   make test                the whole test suite (pytest-xdist, 2 workers)
 #   make lint                ruff + mypy
 #   make venv                only create/refresh the virtualenv and the policy pack's own (make pack-venv)

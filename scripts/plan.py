@@ -22,9 +22,14 @@ violations, 2 bad configuration, usage or diff base.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import multiprocessing
+import os
 import sys
-from contextlib import ExitStack
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +63,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-policy", action="store_true", help="skip the policy packs")
     parser.add_argument("--quiet", action="store_true", help="print only the one-line result per stack")
     parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="plan up to N stacks at once in worker processes forked after the imports (default: with --all, one "
+        "per available CPU core, at most one per stack; 1 plans them one after the other in this process)",
+    )
+    parser.add_argument(
         "--diff",
         metavar="BASE",
         help="compare with the plan at BASE: a git revision, or a record file from --json ({stack} substituted)",
@@ -80,7 +92,14 @@ def _out_path(template: Path | None, stack: str) -> Path | None:
     return path
 
 
-def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = None, diffing: bool = False) -> int:
+def plan_stack(
+    stack: str,
+    args: argparse.Namespace,
+    base: list[dict] | None = None,
+    diffing: bool = False,
+    spawned: Mapping[Path, PackSession] | None = None,
+) -> int:
+    """Plan one stack; ``spawned``: its pack sessions already started by ``spawn_packs`` (connected here)."""
     stack_file = layout.stack_file(stack, args.stacks_dir)
     if not stack_file.exists():
         print(f"error: no stack file {stack_file}", file=sys.stderr)
@@ -96,7 +115,8 @@ def plan_stack(stack: str, args: argparse.Namespace, base: list[dict] | None = N
         if not args.no_policy:
             # The packs start first: their config schemas check the policy-config file before the program runs.
             for pack in layout.policy_packs():
-                sessions[pack] = running.enter_context(PackSession(pack, stack=stack))
+                session = (spawned or {}).get(pack) or PackSession(pack, stack=stack)
+                sessions[pack] = running.enter_context(session)
             errors = _policy_config_errors(layout.policy_config(stack, args.stacks_dir), sessions)
             if errors:
                 for error in errors:
@@ -193,10 +213,67 @@ def main(argv: list[str] | None = None) -> int:
         except plan_diff.BadBaseError as err:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_CONFIG
+    jobs = _jobs(args, len(stacks))
+    if jobs < 1:
+        print(f"error: --jobs {args.jobs}: must be 1 or more; fix: --jobs 1 plans one stack at a time", file=sys.stderr)
+        return EXIT_CONFIG
+    chunks = [stacks[i::jobs] for i in range(jobs)]
+    if jobs == 1:
+        results = plan_chunk(stacks, args, bases, capture=False)
+    else:
+        # Forked after the imports (pulumi, the config models, the recorder), before any gRPC channel or pack
+        # process exists; each worker plans its share of the stacks and hands back what it printed.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = list(pool.map(plan_chunk, chunks, [args] * jobs, [bases] * jobs))
+        results = [result for share in shares for result in share]
     worst = EXIT_OK
-    for stack in stacks:
-        worst = max(worst, plan_stack(stack, args, bases.get(stack), diffing=args.diff is not None))
+    for stack in stacks:  # printed in the stacks' order, whichever worker planned them
+        code, printed, complained = next((c, o, e) for s, c, o, e in results if s == stack)
+        sys.stdout.write(printed)
+        sys.stderr.write(complained)
+        worst = max(worst, code)
+    sys.stdout.flush()
     return worst
+
+
+def _jobs(args: argparse.Namespace, stacks: int) -> int:
+    """``--jobs``, or with ``--all`` one worker per available core (at most one per stack); forking needs POSIX."""
+    if args.jobs is not None:
+        asked: int = args.jobs
+        return min(asked, stacks) if asked >= 1 else asked
+    if not args.all or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, stacks))
+
+
+def plan_chunk(
+    stacks: list[str], args: argparse.Namespace, bases: Mapping[str, list[dict] | None], capture: bool = True
+) -> list[tuple[str, int, str, str]]:
+    """Plan ``stacks`` one after the other, every stack's policy packs started at the beginning so that they boot
+    while the program records. Returns (stack, exit code, stdout, stderr) per stack; with ``capture`` off, the
+    output goes straight to this process's stdout and stderr (and comes back empty)."""
+    results: list[tuple[str, int, str, str]] = []
+    with ExitStack() as running:
+        spawned: dict[str, dict[Path, PackSession]] = {}
+        if not args.no_policy:
+            for stack in stacks:
+                spawned[stack] = {}
+                for pack in layout.policy_packs():
+                    session = running.enter_context(closing(PackSession(pack, stack=stack)))
+                    session.spawn()
+                    spawned[stack][pack] = session
+        for stack in stacks:
+            out, err = io.StringIO(), io.StringIO()
+            with ExitStack() as redirected:
+                if capture:
+                    redirected.enter_context(redirect_stdout(out))
+                    redirected.enter_context(redirect_stderr(err))
+                code = plan_stack(
+                    stack, args, bases.get(stack), diffing=args.diff is not None, spawned=spawned.get(stack)
+                )
+            results.append((stack, code, out.getvalue(), err.getvalue()))
+    return results
 
 
 if __name__ == "__main__":

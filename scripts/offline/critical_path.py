@@ -178,7 +178,7 @@ def critical_path(plan: Plan, times: Mapping[str, CreationTime] | None = None) -
             raise ValueError(f"dependency cycle through {urn}")
         state[urn] = 1
         start, best = 0.0, None
-        for dep in graph[urn]:
+        for dep in sorted(graph[urn]):  # sorted: ties resolve the same way in every process (hash seeds differ)
             f = visit(dep)
             if f > start:
                 start, best = f, dep

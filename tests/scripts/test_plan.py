@@ -116,3 +116,59 @@ def test_mandatory_violations_exit_1(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == plan.EXIT_VIOLATIONS, out[-2000:]
     assert "[mandatory] emr-fleet-spot-diversification burst-task" in out
     assert "FAIL (mandatory policy violations)" in out
+
+
+def _copy_stacks(tmp_path: Path, names: tuple[str, ...]) -> Path:
+    """A stacks directory holding copies of shipped stack files (and their policy configs), under the same names:
+    their recordings come from the session cache."""
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    for name in names:
+        shutil.copy(layout.stack_file(name), layout.stack_file(name, stacks))
+        shutil.copy(layout.policy_config(name), layout.policy_config(name, stacks))
+    return stacks
+
+
+_TIMINGS = re.compile(r"\d+(\.\d+)?s\b")
+
+
+def test_stacks_planned_in_two_workers_print_what_one_process_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--all --jobs 2`` forks two workers after the imports; the output is the same (timings aside), in the
+    stacks' order, and so are the reports."""
+    stacks = _copy_stacks(tmp_path, ("dev", "staging"))
+    for name in ("dev", "staging"):  # recorded here, so the forked workers find them in the inherited cache
+        plan_cache.recorded(name)
+    printed, reports = [], []
+    report = tmp_path / "out" / "plan-{stack}.md"
+    for jobs in ("1", "2"):
+        code = plan.main(["--all", "--stacks-dir", str(stacks), "--no-policy", "--jobs", jobs, "--report", str(report)])
+        assert code == plan.EXIT_OK
+        printed.append(_TIMINGS.sub("<t>", capsys.readouterr().out))
+        written = (tmp_path / "out" / f"plan-{s}.md" for s in ("dev", "staging"))
+        reports.append([_TIMINGS.sub("<t>", path.read_text()) for path in written])
+    assert printed[0] == printed[1]
+    assert printed[1].index("stack dev: ") < printed[1].index("stack staging: ")
+    assert reports[0] == reports[1]
+
+
+def test_a_bad_stack_among_good_ones_fails_the_run_in_workers_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stacks = _copy_stacks(tmp_path, ("dev",))
+    (tmp_path / "bad").mkdir()
+    bad = _bad_stacks_dir(tmp_path / "bad", {"hybrid-burst:netwrk": {}})
+    shutil.copy(layout.stack_file("bad", bad), layout.stack_file("zz-bad", stacks))
+    plan_cache.recorded("dev")  # recorded here, so the forked worker finds it in the inherited cache
+    code = plan.main(["--all", "--stacks-dir", str(stacks), "--no-policy", "--quiet", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert code == plan.EXIT_CONFIG
+    assert re.search(r"^stack dev: \d+ resources, ok$", out, flags=re.MULTILINE), out
+    assert "Pulumi.zz-bad.yaml" in err
+    assert "hybrid-burst:netwrk" in err
+
+
+def test_jobs_below_one_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["--all", "--jobs", "0", "--no-policy"]) == plan.EXIT_CONFIG
+    assert "--jobs 0" in capsys.readouterr().err

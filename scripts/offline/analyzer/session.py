@@ -107,6 +107,8 @@ class PackSession:
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._stderr: list[str] = []
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._began = 0.0
         self.start_s = 0.0
         self.handshake = ""
         self.handshake_s = 0.0
@@ -120,7 +122,16 @@ class PackSession:
         self.close()
 
     def start(self) -> None:
-        began = time.perf_counter()
+        """Start the pack process and connect to it (``spawn`` then ``connect``)."""
+        self.spawn()
+        self.connect()
+
+    def spawn(self) -> None:
+        """Start the engine service and the pack process without waiting for it (``connect`` waits): a caller
+        with other work to do (``scripts/plan.py`` recording the program) lets the pack boot meanwhile."""
+        if self._proc is not None:
+            return
+        self._began = time.perf_counter()
         self._engine_server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
         engine_pb2_grpc.add_EngineServicer_to_server(self._engine, self._engine_server)
         engine_port = self._engine_server.add_insecure_port("127.0.0.1:0")
@@ -140,21 +151,29 @@ class PackSession:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
+        self._pump_output()
+
+    def connect(self) -> None:
+        """Wait for the spawned pack to print its port, open the channel and handshake (once)."""
+        if self._stub is not None:
+            return
+        self.spawn()
         port = self._await_port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
         grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
-        self.start_s = time.perf_counter() - began
+        self.start_s = time.perf_counter() - self._began
         t0 = time.perf_counter()
         self.handshake = self._handshake()
         self.handshake_s = time.perf_counter() - t0
 
-    def _await_port(self) -> int:
+    def _pump_output(self) -> None:
+        """Read the pack's stdout (its port first) and stderr from the start, so a chatty pack never blocks on a
+        full pipe while the caller is busy elsewhere."""
         assert self._proc is not None
         assert self._proc.stdout is not None
         assert self._proc.stderr is not None
-        lines: queue.Queue[str] = queue.Queue()
-        stdout, stderr = self._proc.stdout, self._proc.stderr
+        stdout, stderr, lines = self._proc.stdout, self._proc.stderr, self._lines
 
         def pump_stdout() -> None:
             for raw in iter(stdout.readline, b""):
@@ -166,6 +185,10 @@ class PackSession:
 
         threading.Thread(target=pump_stdout, daemon=True).start()
         threading.Thread(target=pump_stderr, daemon=True).start()
+
+    def _await_port(self) -> int:
+        assert self._proc is not None
+        lines = self._lines
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             try:
