@@ -1,9 +1,10 @@
 """Shared fixtures: every test gets a fresh Pulumi runtime (settings, root stack, config) and builds its resources
 inside the test, never at import time.
 
-Session-wide: the project's GC policy (``scripts/offline/gc_policy.py``: thresholds at start, a freeze once the tests
-are collected), plans of the real program recorded once per (stack, config) (``tests/plan_cache.py``), and at the
-end the number of recordings the session made (summed over pytest-xdist workers).
+Session-wide: the project's GC policy (``scripts/offline/gc_policy.py``: thresholds at start, a collection and a
+freeze once the tests are collected and again when the session ends), plans of the real program recorded once per
+(stack, config) (``tests/plan_cache.py``), and at the end the number of recordings the session made (summed over
+pytest-xdist workers).
 """
 
 from __future__ import annotations
@@ -37,7 +38,13 @@ settings.load_profile("ci")  # the plugin loads --hypothesis-profile after this 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Every test module is imported now: freeze what is alive (gc_policy: those objects live for the session)."""
-    gc_policy.freeze_imports()
+    gc_policy.freeze_survivors()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session is over: one collection, then freeze, so that pytest's five end-of-session collections (its
+    unraisable-exception check) no longer re-scan the worker's million live objects (gc_policy.freeze_survivors)."""
+    gc_policy.freeze_survivors()
 
 
 @pytest.fixture(scope="session", autouse=True)
