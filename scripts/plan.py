@@ -222,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         results = plan_chunk(stacks, args, bases, capture=False)
     else:
         # Forked after the imports (pulumi, the config models, the recorder), before any gRPC channel or pack
-        # process exists; each worker plans its share of the stacks and hands back what it printed.
+        # process exists; each worker plans its share of the stacks and hands back what it printed
+        # (docs/adr/0011-plan-all-in-forked-workers.md).
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             shares = list(pool.map(plan_chunk, chunks, [args] * jobs, [bases] * jobs))
         results = [result for share in shares for result in share]
