@@ -16,7 +16,8 @@ With ``--diff BASE`` it also records the plan at BASE (a git revision, or a reco
 that a changed input would replace (scripts/offline/plan_diff.py); the diff is a section of the report too.
 
 Exit codes: 0 clean (advisory findings allowed; a non-empty diff is not a failure), 1 mandatory policy
-violations, 2 bad configuration, usage or diff base.
+violations, 2 bad configuration, usage or diff base, 3 a tool failed: a policy pack could not start (fix:
+``make pack-venv``) or a planning worker died (``--jobs 1`` plans in this process).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import os
 import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, closing, redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -38,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 from components.config import ConfigError, StackConfig, load_stack_file  # noqa: E402
 from scripts.offline import gc_policy, layout, plan_diff, recorder  # noqa: E402
-from scripts.offline.analyzer import PackSession, PolicyInfo  # noqa: E402
+from scripts.offline.analyzer import PackSession, PackStartError, PolicyInfo  # noqa: E402
 from scripts.offline.analyzer.config import check_policy_config  # noqa: E402
 from scripts.offline.report import (  # noqa: E402
     Section,
@@ -49,7 +51,7 @@ from scripts.offline.report import (  # noqa: E402
 )
 from scripts.offline.sections import domain_sections, policy_sections  # noqa: E402
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_CONFIG, EXIT_TOOL = 0, 1, 2, 3
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -99,7 +101,7 @@ def plan_stack(
     diffing: bool = False,
     spawned: Mapping[Path, PackSession] | None = None,
 ) -> int:
-    """Plan one stack; ``spawned``: its pack sessions already started by ``spawn_packs`` (connected here)."""
+    """Plan one stack; ``spawned``: its pack sessions already started by ``plan_chunk`` (connected here)."""
     stack_file = layout.stack_file(stack, args.stacks_dir)
     if not stack_file.exists():
         print(f"error: no stack file {stack_file}", file=sys.stderr)
@@ -116,7 +118,15 @@ def plan_stack(
             # The packs start first: their config schemas check the policy-config file before the program runs.
             for pack in layout.policy_packs():
                 session = (spawned or {}).get(pack) or PackSession(pack, stack=stack)
-                sessions[pack] = running.enter_context(session)
+                try:
+                    sessions[pack] = running.enter_context(session)
+                except (PackStartError, OSError) as err:
+                    print(
+                        f"error: policy pack {pack.name} could not start for stack {stack}: {err}\n"
+                        "fix: make pack-venv (the pack's own virtualenv), or --no-policy to plan without the packs",
+                        file=sys.stderr,
+                    )
+                    return EXIT_TOOL
             errors = _policy_config_errors(layout.policy_config(stack, args.stacks_dir), sessions)
             if errors:
                 for error in errors:
@@ -224,8 +234,12 @@ def main(argv: list[str] | None = None) -> int:
         # Forked after the imports (pulumi, the config models, the recorder), before any gRPC channel or pack
         # process exists; each worker plans its share of the stacks and hands back what it printed
         # (docs/adr/0011-plan-all-in-forked-workers.md).
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = list(pool.map(plan_chunk, chunks, [args] * jobs, [bases] * jobs))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                shares = list(pool.map(plan_chunk, chunks, [args] * jobs, [bases] * jobs))
+        except BrokenProcessPool as err:
+            print(f"error: a planning worker died ({err}); fix: rerun with --jobs 1", file=sys.stderr)
+            return EXIT_TOOL
         results = [result for share in shares for result in share]
     worst = EXIT_OK
     for stack in stacks:  # printed in the stacks' order, whichever worker planned them
@@ -262,7 +276,10 @@ def plan_chunk(
                 spawned[stack] = {}
                 for pack in layout.policy_packs():
                     session = running.enter_context(closing(PackSession(pack, stack=stack)))
-                    session.spawn()
+                    try:
+                        session.spawn()
+                    except OSError:
+                        continue  # plan_stack starts it again and reports the failure with the stack's name
                     spawned[stack][pack] = session
         for stack in stacks:
             out, err = io.StringIO(), io.StringIO()

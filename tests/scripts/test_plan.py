@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -172,3 +173,34 @@ def test_a_bad_stack_among_good_ones_fails_the_run_in_workers_too(
 def test_jobs_below_one_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert plan.main(["--all", "--jobs", "0", "--no-policy"]) == plan.EXIT_CONFIG
     assert "--jobs 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pack_that_cannot_start_is_a_tool_error_naming_the_pack_and_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    from scripts.offline.analyzer import PackSession, PackStartError
+
+    def refuse(self: PackSession) -> None:
+        raise PackStartError(f"policy pack {self.pack_dir.name} exited with 1 before printing its port")
+
+    monkeypatch.setattr(PackSession, "connect", refuse)
+    stacks = _copy_stacks(tmp_path, ("dev", "staging"))
+    code = plan.main(["--all", "--stacks-dir", str(stacks), "--jobs", jobs, "--report", str(tmp_path / "{stack}.md")])
+    err = capsys.readouterr().err
+    assert code == plan.EXIT_TOOL
+    assert "error: policy pack hybrid-burst-guardrails could not start for stack dev" in err
+    assert "fix: make pack-venv" in err
+    assert not list(tmp_path.glob("*.md")), "nothing half-done: no report without the policy check"
+
+
+def test_a_worker_that_dies_is_a_tool_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def die(*_args: object, **_kwargs: object) -> int:
+        os._exit(9)  # what the OOM killer would do to a worker
+
+    monkeypatch.setattr(plan, "plan_stack", die)
+    stacks = _copy_stacks(tmp_path, ("dev", "staging"))
+    assert plan.main(["--all", "--stacks-dir", str(stacks), "--jobs", "2", "--no-policy"]) == plan.EXIT_TOOL
+    assert "error: a planning worker died" in capsys.readouterr().err
