@@ -8,8 +8,12 @@
 
 from __future__ import annotations
 
-import stack
-from components.platform.providers import build_providers
+from scripts.offline import gc_policy
+
+gc_policy.apply()  # before the SDK imports: the collector policy the plan is measured with (docs/performance.md)
+
+import stack  # noqa: E402
+from components.platform.providers import build_providers  # noqa: E402
 
 cfg, fleets = stack.load()
 platform = stack.compose(cfg, build_providers(cfg), fleets)

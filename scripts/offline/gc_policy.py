@@ -1,4 +1,5 @@
-"""The one place that sets Python's cyclic garbage collector for the offline plan, the benchmarks and the tests.
+"""The one place that sets Python's cyclic garbage collector: for the program itself (``__main__.py``, so under
+``pulumi preview``/``up`` too), the offline plan, the benchmarks and the tests.
 
 Why: a recording builds hundreds of thousands of small, long-lived objects (Outputs, futures, protobuf messages,
 resource objects) on top of the ~1 M objects that importing pulumi_aws leaves behind. With CPython's default

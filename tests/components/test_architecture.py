@@ -106,3 +106,14 @@ def test_stack_layer_defines_no_components() -> None:
     """Plain functions keep every URN: a ComponentResource in stack/ would re-parent everything below it."""
     for path in STACK_FILES:
         assert _component_classes(path) == [], f"{path.name} defines a ComponentResource"
+
+
+def test_main_sets_the_collector_policy_before_importing_the_program() -> None:
+    """``pulumi preview``/``up`` run ``__main__.py`` in the language host: the GC policy the plan is measured with
+    (scripts/offline/gc_policy.py) must be in force before the stack layer imports the provider SDKs."""
+    body = _parse(ROOT / "__main__.py").body
+    calls = [i for i, node in enumerate(body) if "gc_policy.apply()" in ast.unparse(node)]
+    imports_stack = [i for i, node in enumerate(body) if isinstance(node, ast.Import) and "stack" in ast.unparse(node)]
+    assert calls, "__main__.py does not apply the GC policy"
+    assert imports_stack, "__main__.py does not import the stack layer"
+    assert calls[0] < imports_stack[0]
