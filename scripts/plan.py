@@ -227,10 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     if jobs < 1:
         print(f"error: --jobs {args.jobs}: must be 1 or more; fix: --jobs 1 plans one stack at a time", file=sys.stderr)
         return EXIT_CONFIG
-    chunks = [stacks[i::jobs] for i in range(jobs)]
     if jobs == 1:
         results = plan_chunk(stacks, args, bases, capture=False)
     else:
+        chunks = [stacks[i::jobs] for i in range(jobs)]
         # Forked after the imports (pulumi, the config models, the recorder), before any gRPC channel or pack
         # process exists; each worker plans its share of the stacks and hands back what it printed
         # (docs/adr/0011-plan-all-in-forked-workers.md).
@@ -241,9 +241,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: a planning worker died ({err}); fix: rerun with --jobs 1", file=sys.stderr)
             return EXIT_TOOL
         results = [result for share in shares for result in share]
+    by_stack = {s: (c, o, e) for s, c, o, e in results}
     worst = EXIT_OK
     for stack in stacks:  # printed in the stacks' order, whichever worker planned them
-        code, printed, complained = next((c, o, e) for s, c, o, e in results if s == stack)
+        code, printed, complained = by_stack[stack]
         sys.stdout.write(printed)
         sys.stderr.write(complained)
         worst = max(worst, code)

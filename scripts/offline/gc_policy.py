@@ -67,8 +67,7 @@ def freeze_imports() -> None:
     if _STATE["frozen"] or "freeze" not in policy():
         return
     preload()
-    gc.collect()
-    gc.freeze()
+    freeze_survivors()
     _STATE["frozen"] = True
 
 

@@ -8,15 +8,8 @@ recording of each shipped stack file instead of three more of variants without E
 
 from __future__ import annotations
 
-from typing import Any
-
-from scripts.offline.recorder import Plan, read_stack_config
+from scripts.offline.recorder import Plan
 from tests import plan_cache
-
-
-def stack_config(stack: str) -> dict[str, Any]:
-    """The shipped stack file's config (a copy: change it freely)."""
-    return dict(read_stack_config(stack))
 
 
 def recorded(stack: str) -> Plan:

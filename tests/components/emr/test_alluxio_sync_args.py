@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from components.config.stack import deep_merge
-from scripts.offline.recorder import Plan
-
-from ._stack_plans import stack_config
+from scripts.offline.recorder import Plan, read_stack_config
 
 
 def test_sync_mode_and_interval_are_passed_to_the_bootstrap(run_stack: Callable[..., Plan]) -> None:
-    config = stack_config("dev")
+    config = read_stack_config("dev")
     config["hybrid-burst:emr"] = deep_merge(
         dict(config.get("hybrid-burst:emr") or {}),
         {"settings": {"alluxio": {"metadataSyncMode": "active", "metadataSyncInterval": "10s"}}},

@@ -12,10 +12,10 @@ from components.emr.emr_cluster import CORE_FLEET_SCALED_PATHS, TASK_FLEET_SCALE
 from components.emr.fleets.plan import plan_cluster_fleets
 from components.emr.tags import CLUSTER_TAG_KEY
 from components.security import grants
-from scripts.offline.recorder import Plan, RecordedResource
+from scripts.offline.recorder import Plan, RecordedResource, read_stack_config
 from tests.conftest import in_region
 
-from ._stack_plans import recorded, stack_config
+from ._stack_plans import recorded
 
 CLUSTER = "aws:emr/cluster:Cluster"
 FLEET = "aws:emr/instanceFleet:InstanceFleet"
@@ -52,7 +52,7 @@ def test_cluster_in_its_region_on_every_private_subnet(name: str, side: str, reg
 
 def test_fleets_are_wired_as_the_fleet_builder_planned() -> None:
     plan = recorded("dev")
-    cfg = load_stack_config(stack_config("dev"), stack="dev")
+    cfg = load_stack_config(read_stack_config("dev"), stack="dev")
     for name, capacity in (("onprem", cfg.emr.onprem), ("burst", cfg.emr.burst)):
         fleets = plan_cluster_fleets(name, capacity)
         cluster = _cluster(plan, name)
@@ -82,7 +82,7 @@ def test_managed_scaling_owns_capacities_so_ignore_changes_holds_them() -> None:
     (policy,) = plan.of_type(SCALING)
     assert policy.inputs["clusterId"] == burst.id
     limits = policy.inputs["computeLimits"][0]
-    cfg = load_stack_config(stack_config("dev"), stack="dev").emr.settings.scaling
+    cfg = load_stack_config(read_stack_config("dev"), stack="dev").emr.settings.scaling
     assert limits["unitType"] == "InstanceFleetUnits"
     assert limits["minimumCapacityUnits"] == cfg.minimum_units
     assert limits["maximumCapacityUnits"] == cfg.maximum_units
@@ -158,7 +158,7 @@ def test_cluster_waits_for_roles_and_service_access_rules() -> None:
 
 
 def test_wiring_errors_are_reported(run_program: Callable[..., Plan]) -> None:
-    cfg = load_stack_config(stack_config("dev"), stack="dev")
+    cfg = load_stack_config(read_stack_config("dev"), stack="dev")
 
     def program() -> None:
         EmrCluster(
@@ -189,7 +189,7 @@ def test_session_manager_registration_is_scoped_to_each_clusters_own_instances(s
     cluster's region and account that carry its cluster's tag - the tag the cluster itself carries, so EMR puts it
     on exactly that cluster's instances."""
     plan = recorded(stack)
-    assert load_stack_config(stack_config(stack), stack=stack).emr.settings.session_manager
+    assert load_stack_config(read_stack_config(stack), stack=stack).emr.settings.session_manager
     clusters = plan.of_type("aws:emr/cluster:Cluster")
     tags = [c.inputs["tags"][CLUSTER_TAG_KEY] for c in clusters]
     assert len(set(tags)) == len(clusters), "each cluster has its own tag value"
